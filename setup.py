@@ -1,0 +1,13 @@
+"""Declares the compiled extension; everything else is in pyproject.toml."""
+import os
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=cythonize(
+        [Extension("ringwriter._writer", ["src/ringwriter/_writer.pyx"])],
+        compiler_directives={"language_level": "3"},
+        annotate=bool(os.environ.get("RINGWRITER_ANNOTATE")),
+    ),
+)
