@@ -1,0 +1,86 @@
+"""ringwriter.open(): the built-in open() for writing, with ringwriter's writer inside."""
+import io
+import os
+import warnings
+
+from ringwriter._writer import BufferedWriter
+
+_MODE_CHARACTERS = frozenset("rwxabt+")
+
+
+def open(
+    file,
+    mode="wb",
+    buffering=-1,
+    encoding=None,
+    errors=None,
+    newline=None,
+    closefd=True,
+    opener=None,
+):
+    """Open ``file`` for writing, like the built-in ``open()``.
+
+    Binary modes ("wb", "ab", "xb") return a ``ringwriter.BufferedWriter`` over an
+    ``io.FileIO`` (or the FileIO itself with ``buffering=0``); text modes ("w", "a",
+    "x", with or without "t") return an ``io.TextIOWrapper`` over that writer. The
+    arguments mean what they mean for ``open()``. Modes that read raise ValueError:
+    ringwriter only writes.
+    """
+    if not isinstance(mode, str):
+        raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
+    modes = set(mode)
+    if not modes <= _MODE_CHARACTERS or len(mode) > len(modes):
+        raise ValueError(f"invalid mode: {mode!r}")
+    if "r" in modes or "+" in modes:
+        raise ValueError(
+            f"ringwriter.open() only writes: mode {mode!r} reads; "
+            "use 'w', 'a' or 'x' (with 'b' for bytes), or the built-in open() to read"
+        )
+    binary = "b" in modes
+    if binary and "t" in modes:
+        raise ValueError("can't have text and binary mode at once")
+    if sum(c in modes for c in "wxa") != 1:
+        raise ValueError("must have exactly one of create/write/append mode")
+    if binary:
+        for argument, value in (("an encoding", encoding), ("an errors", errors), ("a newline", newline)):
+            if value is not None:
+                raise ValueError(f"binary mode doesn't take {argument} argument")
+    if not isinstance(buffering, int):
+        raise TypeError(f"'{type(buffering).__name__}' object cannot be interpreted as an integer")
+
+    raw = io.FileIO(file, "".join(c for c in mode if c in "wxa"), closefd, opener=opener)
+    try:
+        line_buffering = buffering == 1 or (buffering < 0 and raw.isatty())
+        if buffering == 1 and binary:
+            warnings.warn(
+                "line buffering (buffering=1) isn't supported in binary mode, "
+                "the default buffer size will be used",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        if buffering == 1 or buffering < 0:
+            buffering = _preferred_buffer_size(raw)
+        if buffering == 0:
+            if binary:
+                return raw
+            raise ValueError("can't have unbuffered text I/O")
+        writer = BufferedWriter(raw, buffering)
+        if binary:
+            return writer
+        if hasattr(io, "text_encoding"):
+            encoding = io.text_encoding(encoding)
+        text = io.TextIOWrapper(writer, encoding, errors, newline, line_buffering)
+        text.mode = mode
+        return text
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _preferred_buffer_size(raw):
+    """The file system's block size when it reports one, as io.open() chooses."""
+    try:
+        block_size = os.fstat(raw.fileno()).st_blksize
+    except (OSError, AttributeError):
+        return io.DEFAULT_BUFFER_SIZE
+    return block_size if block_size > 1 else io.DEFAULT_BUFFER_SIZE

@@ -1,0 +1,747 @@
+# cython: language_level=3, binding=False
+"""ringwriter._writer: a ring-buffer BufferedWriter keeping io.BufferedWriter's contract.
+
+Read this beside CPython's Modules/_io/bufferedio.c: the method names, the checks and
+their order, and the error messages are the stdlib's. What differs is how bytes leave:
+
+* When the raw stream is exactly ``io.FileIO`` (the "fd path"), bytes go out through
+  write(2)/writev(2) on its descriptor with the GIL released; pending bytes (one or two
+  ring segments) and a payload that does not fit leave in ONE writev, and the payload is
+  never copied unless what remains of it fits in the ring.
+* Any other raw (the "portable path") gets ``raw.write(memoryview)`` calls in exactly the
+  order and sizes the stdlib makes them, so a raw cannot tell the two writers apart.
+
+Locking follows the stdlib (a PyThread lock, an owner thread id, "reentrant call" on
+re-entry from the same thread), with one shortcut: a write that only copies into the
+ring runs entirely under the GIL without calling Python code, so when no thread is inside
+a locked section (``owner == 0``) it needs no lock at all. Every code path that can
+release the GIL or run Python code while the ring is being changed holds the lock.
+"""
+
+cimport cython
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_IsContiguous, PyBuffer_Release, PyObject_GetBuffer
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.exc cimport PyErr_CheckSignals
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.errno cimport EAGAIN, EINTR, errno
+from libc.string cimport memcpy, memmove
+
+import io
+import sys
+import weakref
+
+cdef extern from "Python.h":
+    object PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags)
+    Py_ssize_t PyNumber_AsSsize_t(object o, object exc) except? -1
+    int Py_ReprEnter(object o) except -1
+    void Py_ReprLeave(object o)
+    int PyBUF_READ
+
+cdef extern from "pythread.h":
+    ctypedef void *PyThread_type_lock
+    PyThread_type_lock PyThread_allocate_lock()
+    void PyThread_free_lock(PyThread_type_lock lock)
+    int PyThread_acquire_lock(PyThread_type_lock lock, int waitflag) nogil
+    void PyThread_release_lock(PyThread_type_lock lock) nogil
+    unsigned long PyThread_get_thread_ident()
+
+cdef extern from *:
+    """
+    #if defined(_WIN32)
+    /* No writev(2): the fd path is compiled out and every raw takes the portable path. */
+    #define RINGWRITER_FD_PATH 0
+    struct iovec { void *iov_base; size_t iov_len; };
+    static Py_ssize_t ringwriter_writev(int fd, const struct iovec *iov, int n) {
+        (void)fd; (void)iov; (void)n; errno = ENOSYS; return -1;
+    }
+    #else
+    #include <sys/uio.h>
+    #include <unistd.h>
+    #define RINGWRITER_FD_PATH 1
+    #define ringwriter_writev writev
+    #endif
+
+    #ifdef SEEK_HOLE
+    #define RINGWRITER_SEEK_HOLE SEEK_HOLE
+    #else
+    #define RINGWRITER_SEEK_HOLE (-1)
+    #endif
+    #ifdef SEEK_DATA
+    #define RINGWRITER_SEEK_DATA SEEK_DATA
+    #else
+    #define RINGWRITER_SEEK_DATA (-1)
+    #endif
+
+    /* _io.FileIO's object starts with its descriptor (fileio.c, 3.9 to 3.13); it is -1
+       once the FileIO is closed. Reading it on every call, rather than caching the
+       number, is what keeps a closed-and-reused descriptor from ever being written. */
+    typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
+    #define RINGWRITER_FILEIO_FD(o) (((ringwriter_fileio_head *)(o))->fd)
+
+    /* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
+       raises it. */
+    static int ringwriter_raise_errno(int err) {
+        errno = err;
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    """
+    int RINGWRITER_FD_PATH
+    int EWOULDBLOCK
+    int RINGWRITER_SEEK_HOLE
+    int RINGWRITER_SEEK_DATA
+    struct iovec:
+        void *iov_base
+        size_t iov_len
+    Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
+    int RINGWRITER_FILEIO_FD(object fileio)
+    int raise_errno "ringwriter_raise_errno"(int err) except -1
+
+cdef Py_ssize_t _DEFAULT_BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
+cdef object _FileIO = io.FileIO
+cdef object _UnsupportedOperation = io.UnsupportedOperation
+cdef str _WOULD_BLOCK = "write could not complete without blocking"
+cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
+
+# Writers still open, flushed by ringwriter's atexit hook (see __init__.py) so that
+# buffered bytes survive interpreter exit even when a writer sits in a reference cycle.
+live_writers = weakref.WeakSet()
+
+
+cdef Py_ssize_t _as_length(object value):
+    """The stdlib's PyNumber_AsSsize_t(value, ValueError), with any failure read as -1."""
+    try:
+        return PyNumber_AsSsize_t(value, ValueError)
+    except Exception:
+        return -1
+
+
+cdef class BufferedWriter:
+    """BufferedWriter(raw, buffer_size=io.DEFAULT_BUFFER_SIZE)
+
+    A buffer for a writeable, sequential raw stream, interchangeable with
+    ``io.BufferedWriter``: the same methods, return values, exceptions and messages.
+
+    Bytes are kept in a ring of ``buffer_size`` bytes allocated once. ``flush()`` hands
+    them to the raw stream (the kernel, for a file descriptor); it does not call
+    ``raw.flush()`` and does not make them durable: for that see ``os.fsync``.
+    """
+
+    cdef object _raw
+    cdef bint _detached
+    cdef bint _fd_path
+    cdef bint _finalizing
+    cdef char *_ring
+    cdef Py_ssize_t _size
+    cdef Py_ssize_t _head
+    cdef Py_ssize_t _count
+    cdef Py_ssize_t _abs_pos
+    cdef PyThread_type_lock _lock
+    cdef unsigned long _owner
+    cdef dict __dict__
+    cdef object __weakref__
+
+    def __cinit__(self, *args, **kwargs):
+        self._abs_pos = -1
+        self._lock = PyThread_allocate_lock()
+        if self._lock == NULL:
+            raise MemoryError("can't allocate lock")
+
+    def __dealloc__(self):
+        PyMem_Free(self._ring)
+        self._ring = NULL
+        if self._lock != NULL:
+            PyThread_free_lock(self._lock)
+            self._lock = NULL
+
+    def __init__(self, raw, Py_ssize_t buffer_size=_DEFAULT_BUFFER_SIZE):
+        self._raw = None
+        self._detached = False
+        if raw.writable() is not True:
+            raise _UnsupportedOperation("File or stream is not writable.")
+        if buffer_size <= 0:
+            raise ValueError("buffer size must be strictly positive")
+        PyMem_Free(self._ring)
+        self._ring = <char *>PyMem_Malloc(buffer_size)
+        if self._ring == NULL:
+            raise MemoryError()
+        self._size = buffer_size
+        self._head = 0
+        self._count = 0
+        self._owner = 0
+        self._raw = raw
+        self._fd_path = (
+            RINGWRITER_FD_PATH
+            and type(raw) is _FileIO
+            and RINGWRITER_FILEIO_FD(raw) == raw.fileno()
+        )
+        try:
+            self._raw_tell()
+        except Exception:
+            self._abs_pos = -1
+        live_writers.add(self)
+
+    # -- checks and the lock -------------------------------------------------------
+
+    cdef inline int _check_usable(self) except -1:
+        if self._raw is None:
+            if self._detached:
+                raise ValueError("raw stream has been detached")
+            raise ValueError("I/O operation on uninitialized object")
+        return 0
+
+    cdef inline int _is_closed(self) except -1:
+        if self._ring == NULL:
+            return 1
+        if self._fd_path:
+            return RINGWRITER_FILEIO_FD(self._raw) < 0
+        return bool(self._raw.closed)
+
+    cdef int _enter(self) except -1:
+        if not PyThread_acquire_lock(self._lock, 0):
+            if self._owner == PyThread_get_thread_ident():
+                raise RuntimeError(f"reentrant call inside {self!r}")
+            with nogil:
+                PyThread_acquire_lock(self._lock, 1)
+        self._owner = PyThread_get_thread_ident()
+        return 0
+
+    cdef inline void _leave(self) noexcept:
+        self._owner = 0
+        PyThread_release_lock(self._lock)
+
+    # -- the ring ------------------------------------------------------------------
+
+    cdef inline Py_ssize_t _free_space(self) noexcept:
+        if self._fd_path:
+            return self._size - self._count
+        # The portable path keeps pending bytes contiguous, as the stdlib's linear
+        # buffer does, so that it makes the very same raw.write() calls.
+        return self._size - self._head - self._count
+
+    cdef inline void _append(self, const char *data, Py_ssize_t n) noexcept:
+        cdef Py_ssize_t tail = self._head + self._count
+        cdef Py_ssize_t first
+        if tail >= self._size:
+            tail -= self._size
+        first = self._size - tail
+        if n <= first:
+            memcpy(self._ring + tail, data, n)
+        else:
+            memcpy(self._ring + tail, data, first)
+            memcpy(self._ring, data + first, n - first)
+        self._count += n
+
+    cdef inline void _consume(self, Py_ssize_t n) noexcept:
+        self._count -= n
+        if self._count == 0:
+            self._head = 0
+        else:
+            self._head += n
+            if self._head >= self._size:
+                self._head -= self._size
+
+    cdef inline int _ring_iov(self, iovec *iov) noexcept:
+        cdef Py_ssize_t first = self._size - self._head
+        if self._count == 0:
+            return 0
+        iov[0].iov_base = self._ring + self._head
+        if self._count <= first:
+            iov[0].iov_len = <size_t>self._count
+            return 1
+        iov[0].iov_len = <size_t>first
+        iov[1].iov_base = self._ring
+        iov[1].iov_len = <size_t>(self._count - first)
+        return 2
+
+    # -- raw output ----------------------------------------------------------------
+
+    cdef Py_ssize_t _fd_writev(self, iovec *iov, int niov) except -2:
+        """write(2)/writev(2) on the FileIO's descriptor: bytes written, or -1 if it
+        would block. EINTR runs the signal handlers, then retries (PEP 475)."""
+        cdef Py_ssize_t written
+        cdef int err
+        cdef int fd
+        while True:
+            fd = RINGWRITER_FILEIO_FD(self._raw)
+            if fd < 0:
+                raise ValueError("I/O operation on closed file")
+            with nogil:
+                written = ringwriter_writev(fd, iov, niov)
+                err = errno
+            if written >= 0:
+                if self._abs_pos != -1:
+                    self._abs_pos += written
+                return written
+            if err == EINTR:
+                PyErr_CheckSignals()
+                continue
+            if err == EAGAIN or err == EWOULDBLOCK:
+                return -1
+            raise_errno(err)
+
+    cdef Py_ssize_t _raw_write(self, const char *data, Py_ssize_t n) except -1:
+        """raw.write() the way the stdlib calls it: bytes written, or -2 for None."""
+        cdef object view = PyMemoryView_FromMemory(<char *>data, n, PyBUF_READ)
+        cdef object result
+        cdef Py_ssize_t written
+        while True:
+            try:
+                result = self._raw.write(view)
+            except OSError as error:
+                if error.errno == EINTR:
+                    continue
+                raise
+            break
+        if result is None:
+            return -2
+        written = _as_length(result)
+        if written < 0 or written > n:
+            raise OSError(
+                f"raw write() returned invalid length {written} "
+                f"(should have been between 0 and {n})"
+            )
+        if written > 0 and self._abs_pos != -1:
+            self._abs_pos += written
+        return written
+
+    cdef Py_ssize_t _raw_tell(self) except -1:
+        cdef Py_ssize_t position = PyNumber_AsSsize_t(self._raw.tell(), ValueError)
+        if position < 0:
+            raise OSError(f"Raw stream returned invalid position {position}")
+        self._abs_pos = position
+        return position
+
+    cdef Py_ssize_t _raw_seek(self, Py_ssize_t offset, int whence) except -1:
+        cdef Py_ssize_t position = PyNumber_AsSsize_t(self._raw.seek(offset, whence), ValueError)
+        if position < 0:
+            raise OSError(f"Raw stream returned invalid position {position}")
+        self._abs_pos = position
+        return position
+
+    cdef int _flush_unlocked(self) except -1:
+        cdef iovec iov[2]
+        cdef Py_ssize_t written
+        while self._count > 0:
+            if self._fd_path:
+                written = self._fd_writev(iov, self._ring_iov(iov))
+                if written == -1:
+                    raise BlockingIOError(EAGAIN, _WOULD_BLOCK, 0)
+                self._consume(written)
+                if self._count > 0:
+                    PyErr_CheckSignals()
+            else:
+                written = self._raw_write(self._ring + self._head, self._count)
+                if written == -2:
+                    raise BlockingIOError(EAGAIN, _WOULD_BLOCK, 0)
+                self._consume(written)
+                PyErr_CheckSignals()
+        return 0
+
+    cdef Py_ssize_t _write_overflow_fd(self, const char *data, Py_ssize_t n) except -1:
+        """Pending bytes and the payload leave together in one writev; the payload is
+        copied only once what remains of it fits in the ring."""
+        cdef iovec iov[3]
+        cdef int niov
+        cdef Py_ssize_t taken = 0
+        cdef Py_ssize_t remaining, written, from_ring, accepted
+        cdef bint partial = False
+        while True:
+            remaining = n - taken
+            if remaining <= self._size - self._count:
+                self._append(data + taken, remaining)
+                return n
+            if partial:
+                # A short write may mean a signal arrived: run its handler before
+                # blocking again, as the stdlib does.
+                PyErr_CheckSignals()
+            niov = self._ring_iov(iov)
+            iov[niov].iov_base = <void *>(data + taken)
+            iov[niov].iov_len = <size_t>remaining
+            written = self._fd_writev(iov, niov + 1)
+            if written == -1:
+                accepted = min(remaining, self._size - self._count)
+                self._append(data + taken, accepted)
+                raise BlockingIOError(EAGAIN, _WOULD_BLOCK, taken + accepted)
+            partial = written < self._count + remaining
+            from_ring = min(written, self._count)
+            self._consume(from_ring)
+            taken += written - from_ring
+
+    cdef Py_ssize_t _write_overflow_portable(self, const char *data, Py_ssize_t n) except -1:
+        """The stdlib's algorithm, call for call: flush, then write directly while more
+        than a buffer remains, then buffer the rest."""
+        cdef Py_ssize_t avail, written, remaining
+        try:
+            self._flush_unlocked()
+        except BlockingIOError:
+            memmove(self._ring, self._ring + self._head, self._count)
+            self._head = 0
+            avail = self._size - self._count
+            if n <= avail:
+                self._append(data, n)
+                return n
+            self._append(data, avail)
+            raise BlockingIOError(EAGAIN, _WOULD_BLOCK, avail)
+        remaining = n
+        written = 0
+        while remaining > self._size:
+            avail = self._raw_write(data + written, n - written)
+            if avail == -2:
+                self._append(data + written, self._size)
+                raise BlockingIOError(EAGAIN, _WOULD_BLOCK, written + self._size)
+            written += avail
+            remaining -= avail
+            PyErr_CheckSignals()
+        self._append(data + written, remaining)
+        return n
+
+    cdef Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
+        self._check_usable()
+        if self._owner == 0:
+            if self._is_closed():
+                raise ValueError("write to closed file")
+            # _is_closed may have run Python code: look again before touching the ring.
+            if self._owner == 0 and self._ring != NULL and n <= self._free_space():
+                self._append(data, n)
+                return n
+        self._enter()
+        try:
+            if self._is_closed():
+                raise ValueError("write to closed file")
+            if n <= self._free_space():
+                self._append(data, n)
+                return n
+            if self._fd_path:
+                return self._write_overflow_fd(data, n)
+            return self._write_overflow_portable(data, n)
+        finally:
+            self._leave()
+
+    cdef Py_ssize_t _write_object(self, object b) except -1:
+        cdef Py_buffer view
+        if type(b) is bytes:
+            return self._write(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
+        PyObject_GetBuffer(b, &view, PyBUF_SIMPLE)
+        try:
+            if not PyBuffer_IsContiguous(&view, b'C'):
+                raise TypeError(
+                    f"write() argument must be contiguous buffer, not {type(b).__name__}"
+                )
+            return self._write(<const char *>view.buf, view.len)
+        finally:
+            PyBuffer_Release(&view)
+
+    # -- the public API ------------------------------------------------------------
+
+    @cython.always_allow_keywords(False)
+    def write(self, b):
+        """Write the bytes-like object ``b`` and return its length in bytes.
+
+        The bytes are copied into the buffer (or, when they do not fit, written out
+        together with what was buffered); the caller may reuse ``b`` at once. Raises
+        BlockingIOError, with ``characters_written`` set to the bytes of ``b`` accepted,
+        when the raw stream is non-blocking and cannot take them now.
+        """
+        return self._write_object(b)
+
+    def writelines(self, lines):
+        """Write every bytes-like item of ``lines``, in order, with no separator added.
+
+        Items are gathered in the buffer without a Python-level ``write`` call each,
+        unless a subclass overrides ``write``: then it is called for every item, as
+        ``io.BufferedWriter.writelines`` does.
+        """
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+        if type(self) is BufferedWriter or type(self).write is BufferedWriter.write:
+            for line in lines:
+                self._write_object(line)
+            return
+        write = self.write
+        for line in lines:
+            while True:
+                try:
+                    write(line)
+                except OSError as error:
+                    if error.errno == EINTR:
+                        continue
+                    raise
+                break
+
+    def flush(self):
+        """Write every buffered byte to the raw stream.
+
+        Returns once the raw stream (the kernel, for a file descriptor) has all of them.
+        It does not call ``raw.flush()`` and does not make the data durable: use
+        ``os.fsync(w.fileno())`` for a disk, ``termios.tcdrain`` for a serial line.
+        """
+        self._check_usable()
+        if self._is_closed():
+            raise ValueError("flush of closed file")
+        self._enter()
+        try:
+            self._flush_unlocked()
+        finally:
+            self._leave()
+
+    def close(self):
+        """Flush, then close the raw stream, even if the flush failed.
+
+        The flush error is raised; if ``raw.close()`` fails too, its error is raised with
+        the flush error as ``__context__``. Closing a closed writer does nothing.
+        """
+        self._check_usable()
+        self._enter()
+        try:
+            if self._raw.closed:
+                return
+            if self._finalizing:
+                self._dealloc_warn(self)
+        finally:
+            self._leave()
+        try:
+            self.flush()
+        except BaseException:
+            self._close_raw()
+            raise
+        self._close_raw()
+
+    cdef int _close_raw(self) except -1:
+        self._enter()
+        try:
+            self._raw.close()
+        finally:
+            PyMem_Free(self._ring)
+            self._ring = NULL
+            self._head = 0
+            self._count = 0
+            self._leave()
+        return 0
+
+    def detach(self):
+        """Flush, then return the raw stream; the writer is unusable afterwards."""
+        self._check_usable()
+        self.flush()
+        raw = self._raw
+        self._raw = None
+        self._detached = True
+        PyMem_Free(self._ring)
+        self._ring = NULL
+        self._count = 0
+        return raw
+
+    def tell(self):
+        """The stream position: the raw stream's position plus the bytes buffered.
+
+        On the fd path the raw position is tracked, not asked for (no lseek per call);
+        it is re-read after seek() and truncate().
+        """
+        cdef Py_ssize_t position
+        self._check_usable()
+        if self._fd_path and self._abs_pos != -1 and RINGWRITER_FILEIO_FD(self._raw) >= 0:
+            position = self._abs_pos
+        else:
+            position = self._raw_tell()
+        return position + self._count
+
+    def seek(self, target, int whence=0):
+        """Flush, then move the raw stream to ``target`` (relative to ``whence``)."""
+        cdef Py_ssize_t offset
+        self._check_usable()
+        if (whence < 0 or whence > 2) and whence != RINGWRITER_SEEK_HOLE and whence != RINGWRITER_SEEK_DATA:
+            raise ValueError(f"whence value {whence} unsupported")
+        if self._is_closed():
+            raise ValueError("seek of closed file")
+        if self._raw.seekable() is not True:
+            raise _UnsupportedOperation("File or stream is not seekable.")
+        offset = PyNumber_AsSsize_t(target, ValueError)
+        self._enter()
+        try:
+            self._flush_unlocked()
+            return self._raw_seek(offset, whence)
+        finally:
+            self._leave()
+
+    def truncate(self, pos=None):
+        """Flush, then truncate the raw stream at ``pos`` (default: the position)."""
+        self._check_usable()
+        if self._is_closed():
+            raise ValueError("truncate of closed file")
+        self._enter()
+        try:
+            self._flush_unlocked()
+            result = self._raw.truncate(pos)
+            try:
+                self._raw_tell()
+            except Exception:
+                self._abs_pos = -1
+            return result
+        finally:
+            self._leave()
+
+    def fileno(self):
+        """The raw stream's file descriptor."""
+        self._check_usable()
+        return self._raw.fileno()
+
+    def isatty(self):
+        """Whether the raw stream is a terminal."""
+        self._check_usable()
+        return self._raw.isatty()
+
+    def seekable(self):
+        """Whether the raw stream supports seek()."""
+        self._check_usable()
+        return self._raw.seekable()
+
+    def readable(self):
+        """Whether the raw stream is readable (this writer never reads)."""
+        self._check_usable()
+        return self._raw.readable()
+
+    def writable(self):
+        """Whether the raw stream is writable."""
+        self._check_usable()
+        return self._raw.writable()
+
+    @property
+    def raw(self):
+        """The underlying raw stream (None after detach())."""
+        return self._raw
+
+    @property
+    def closed(self):
+        """Whether the raw stream is closed."""
+        self._check_usable()
+        return self._raw.closed
+
+    @property
+    def name(self):
+        """The raw stream's name."""
+        self._check_usable()
+        return self._raw.name
+
+    @property
+    def mode(self):
+        """The raw stream's mode."""
+        self._check_usable()
+        return self._raw.mode
+
+    @property
+    def buffer_size(self):
+        """The ring's capacity in bytes (not an io.BufferedWriter attribute)."""
+        return self._size
+
+    @property
+    def _finalizing(self):
+        return self._finalizing
+
+    @_finalizing.setter
+    def _finalizing(self, value):
+        self._finalizing = bool(value)
+
+    def _dealloc_warn(self, source):
+        if self._raw is not None:
+            try:
+                self._raw._dealloc_warn(source)
+            except Exception:
+                pass
+
+    # -- what io.IOBase gives every stream --------------------------------------------
+
+    def read(self, size=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read")
+
+    def read1(self, size=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read1")
+
+    def readinto(self, buffer):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read")
+
+    def readinto1(self, buffer):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read1")
+
+    def readline(self, size=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read")
+
+    def readlines(self, hint=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        raise _UnsupportedOperation("read")
+
+    def __iter__(self):
+        self._checkClosed()
+        return self
+
+    def __next__(self):
+        raise _UnsupportedOperation("read")
+
+    def __enter__(self):
+        self._checkClosed()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    def _checkClosed(self, msg=None):
+        if self.closed:
+            raise ValueError("I/O operation on closed file." if msg is None else msg)
+
+    def _checkWritable(self, msg=None):
+        if self.writable() is not True:
+            raise _UnsupportedOperation("File or stream is not writable." if msg is None else msg)
+
+    def _checkReadable(self, msg=None):
+        if self.readable() is not True:
+            raise _UnsupportedOperation("File or stream is not readable." if msg is None else msg)
+
+    def _checkSeekable(self, msg=None):
+        if self.seekable() is not True:
+            raise _UnsupportedOperation("File or stream is not seekable." if msg is None else msg)
+
+    def __del__(self):
+        # The stdlib's iobase_finalize: close an open stream, silently unless -X dev.
+        if self._raw is None:
+            return
+        try:
+            closed = self.closed
+        except Exception:
+            return
+        if closed:
+            return
+        self._finalizing = True
+        try:
+            self.close()
+        except BaseException:
+            if sys.flags.dev_mode:
+                raise
+
+    def __repr__(self):
+        type_name = "ringwriter.BufferedWriter" if type(self) is BufferedWriter else type(self).__name__
+        try:
+            name = self.name
+        except (AttributeError, ValueError):
+            return f"<{type_name}>"
+        if Py_ReprEnter(self) > 0:
+            raise RuntimeError(f"reentrant call inside {type_name}.__repr__")
+        try:
+            return f"<{type_name} name={name!r}>"
+        finally:
+            Py_ReprLeave(self)
+
+    def __reduce_ex__(self, protocol):
+        if _PICKLE_MESSAGE_NAMES_INSTANCES:
+            raise TypeError(f"cannot pickle {type(self).__name__!r} instances")
+        type_name = "ringwriter.BufferedWriter" if type(self) is BufferedWriter else type(self).__name__
+        raise TypeError(f"cannot pickle {type_name!r} object")
+
+    def __sizeof__(self):
+        return object.__sizeof__(self) + (self._size if self._ring != NULL else 0)
+
+
+io.BufferedIOBase.register(BufferedWriter)
