@@ -2,6 +2,7 @@
 import io
 import os
 import warnings
+from typing import Callable, Optional, Union
 
 from ringwriter._writer import BufferedWriter
 
@@ -9,15 +10,15 @@ _MODE_CHARACTERS = frozenset("rwxabt+")
 
 
 def open(
-    file,
-    mode="wb",
-    buffering=-1,
-    encoding=None,
-    errors=None,
-    newline=None,
-    closefd=True,
-    opener=None,
-):
+    file: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", int],
+    mode: str = "wb",
+    buffering: int = -1,
+    encoding: Optional[str] = None,
+    errors: Optional[str] = None,
+    newline: Optional[str] = None,
+    closefd: bool = True,
+    opener: Optional[Callable[[str, int], int]] = None,
+) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]:
     """Open ``file`` for writing, like the built-in ``open()``.
 
     Binary modes ("wb", "ab", "xb") return a ``ringwriter.BufferedWriter`` over an
@@ -77,7 +78,7 @@ def open(
         raise
 
 
-def _preferred_buffer_size(raw):
+def _preferred_buffer_size(raw: io.FileIO) -> int:
     """The file system's block size when it reports one, as io.open() chooses."""
     try:
         block_size = os.fstat(raw.fileno()).st_blksize

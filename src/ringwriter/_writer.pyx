@@ -183,6 +183,7 @@ cdef class BufferedWriter:
 
     # -- checks and the lock -------------------------------------------------------
 
+    @cython.final
     cdef inline int _check_usable(self) except -1:
         if self._raw is None:
             if self._detached:
@@ -190,6 +191,7 @@ cdef class BufferedWriter:
             raise ValueError("I/O operation on uninitialized object")
         return 0
 
+    @cython.final
     cdef inline int _is_closed(self) except -1:
         if self._ring == NULL:
             return 1
@@ -212,6 +214,7 @@ cdef class BufferedWriter:
 
     # -- the ring ------------------------------------------------------------------
 
+    @cython.final
     cdef inline Py_ssize_t _free_space(self) noexcept:
         if self._fd_path:
             return self._size - self._count
@@ -219,6 +222,7 @@ cdef class BufferedWriter:
         # buffer does, so that it makes the very same raw.write() calls.
         return self._size - self._head - self._count
 
+    @cython.final
     cdef inline void _append(self, const char *data, Py_ssize_t n) noexcept:
         cdef Py_ssize_t tail = self._head + self._count
         cdef Py_ssize_t first
@@ -232,6 +236,7 @@ cdef class BufferedWriter:
             memcpy(self._ring, data + first, n - first)
         self._count += n
 
+    @cython.final
     cdef inline void _consume(self, Py_ssize_t n) noexcept:
         self._count -= n
         if self._count == 0:
@@ -241,6 +246,7 @@ cdef class BufferedWriter:
             if self._head >= self._size:
                 self._head -= self._size
 
+    @cython.final
     cdef inline int _ring_iov(self, iovec *iov) noexcept:
         cdef Py_ssize_t first = self._size - self._head
         if self._count == 0:
@@ -396,6 +402,7 @@ cdef class BufferedWriter:
         self._append(data + written, remaining)
         return n
 
+    @cython.final
     cdef Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
         if self._owner == 0:
@@ -418,6 +425,7 @@ cdef class BufferedWriter:
         finally:
             self._leave()
 
+    @cython.final
     cdef Py_ssize_t _write_object(self, object b) except -1:
         cdef Py_buffer view
         if type(b) is bytes:
