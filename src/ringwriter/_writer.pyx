@@ -37,6 +37,13 @@ cdef extern from "Python.h":
     void Py_ReprLeave(object o)
     int PyBUF_READ
 
+cdef extern from "Python.h":
+    ctypedef struct PyObject
+    ctypedef int (*visitproc)(PyObject *, void *) noexcept
+    ctypedef int (*traverseproc)(PyObject *, visitproc, void *) noexcept
+    ctypedef struct PyTypeObject:
+        traverseproc tp_traverse
+
 cdef extern from "pythread.h":
     ctypedef void *PyThread_type_lock
     PyThread_type_lock PyThread_allocate_lock()
@@ -403,7 +410,7 @@ cdef class BufferedWriter:
         return n
 
     @cython.final
-    cdef Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
+    cdef inline Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
         if self._owner == 0:
             if self._is_closed():
@@ -426,7 +433,7 @@ cdef class BufferedWriter:
             self._leave()
 
     @cython.final
-    cdef Py_ssize_t _write_object(self, object b) except -1:
+    cdef inline Py_ssize_t _write_object(self, object b) except -1:
         cdef Py_buffer view
         if type(b) is bytes:
             return self._write(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
@@ -751,5 +758,33 @@ cdef class BufferedWriter:
     def __sizeof__(self):
         return object.__sizeof__(self) + (self._size if self._ring != NULL else 0)
 
+
+# The garbage collector is not told that a writer holds its raw stream. In a cycle of
+# garbage (``w.x = w``) the raw is then still alive when the writer's finalizer runs, so
+# the buffered bytes are flushed before the raw is closed; told, the collector may
+# finalize (and close) the raw first and the bytes are lost, as they are with the stdlib
+# (gh-62052). The price: a cycle that runs through the raw back to its writer is never
+# collected; its bytes are still flushed at exit.
+cdef struct _SkipOne:
+    visitproc visit
+    void *arg
+    PyObject *skipped
+
+cdef int _visit_all_but_skipped(PyObject *referent, void *skip_one) noexcept:
+    cdef _SkipOne *state = <_SkipOne *>skip_one
+    if referent == state.skipped:
+        return 0
+    return state.visit(referent, state.arg)
+
+cdef traverseproc _traverse_everything = (<PyTypeObject *>BufferedWriter).tp_traverse
+
+cdef int _traverse_all_but_raw(PyObject *writer, visitproc visit, void *arg) noexcept:
+    cdef _SkipOne state
+    state.visit = visit
+    state.arg = arg
+    state.skipped = <PyObject *>(<BufferedWriter>writer)._raw
+    return _traverse_everything(writer, _visit_all_but_skipped, &state)
+
+(<PyTypeObject *>BufferedWriter).tp_traverse = _traverse_all_but_raw
 
 io.BufferedIOBase.register(BufferedWriter)
