@@ -43,6 +43,11 @@ cdef extern from "Python.h":
     ctypedef int (*traverseproc)(PyObject *, visitproc, void *) noexcept
     ctypedef struct PyTypeObject:
         traverseproc tp_traverse
+    PyObject **PySequence_Fast_ITEMS(object sequence)
+    Py_ssize_t PySequence_Fast_GET_SIZE(object sequence)
+    bint _is_bytes "PyBytes_CheckExact"(PyObject *o)
+    char *_bytes_data "PyBytes_AS_STRING"(PyObject *o)
+    Py_ssize_t _bytes_size "PyBytes_GET_SIZE"(PyObject *o)
 
 cdef extern from "pythread.h":
     ctypedef void *PyThread_type_lock
@@ -411,6 +416,21 @@ cdef class BufferedWriter:
 
     @cython.final
     cdef inline Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
+        # The common case, kept small enough to inline: an open FileIO, no thread inside
+        # a locked section, and room in the ring.
+        if (
+            self._fd_path
+            and self._owner == 0
+            and self._raw is not None
+            and self._ring != NULL
+            and n <= self._size - self._count
+            and RINGWRITER_FILEIO_FD(self._raw) >= 0
+        ):
+            self._append(data, n)
+            return n
+        return self._write_general(data, n)
+
+    cdef Py_ssize_t _write_general(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
         if self._owner == 0:
             if self._is_closed():
@@ -449,6 +469,31 @@ cdef class BufferedWriter:
 
     # -- the public API ------------------------------------------------------------
 
+    @cython.final
+    cdef Py_ssize_t _copy_bytes_run(self, object sequence, Py_ssize_t start) except -1:
+        """Copy the bytes items of a list or tuple from ``start`` on into the ring while
+        they fit: the index of the first item not copied. No Python code runs in the
+        loop, so the items cannot change under it."""
+        cdef PyObject **items = PySequence_Fast_ITEMS(sequence)
+        cdef Py_ssize_t end = PySequence_Fast_GET_SIZE(sequence)
+        cdef Py_ssize_t index = start
+        cdef Py_ssize_t n
+        if not (
+            self._fd_path
+            and self._owner == 0
+            and self._raw is not None
+            and self._ring != NULL
+            and RINGWRITER_FILEIO_FD(self._raw) >= 0
+        ):
+            return start
+        while index < end and _is_bytes(items[index]):
+            n = _bytes_size(items[index])
+            if n > self._size - self._count:
+                break
+            self._append(_bytes_data(items[index]), n)
+            index += 1
+        return index
+
     @cython.always_allow_keywords(False)
     def write(self, b):
         """Write the bytes-like object ``b`` and return its length in bytes.
@@ -469,9 +514,19 @@ cdef class BufferedWriter:
         """
         if self.closed:
             raise ValueError("I/O operation on closed file.")
+        cdef Py_ssize_t index = 0
         if type(self) is BufferedWriter or type(self).write is BufferedWriter.write:
-            for line in lines:
-                self._write_object(line)
+            if type(lines) is list or type(lines) is tuple:
+                # Indexing as list iteration does, so a list changed meanwhile (by
+                # another thread, while a write released the GIL) is walked the same way.
+                while index < len(lines):
+                    index = self._copy_bytes_run(lines, index)
+                    if index < len(lines):
+                        self._write_object(lines[index])
+                        index += 1
+            else:
+                for line in lines:
+                    self._write_object(line)
             return
         write = self.write
         for line in lines:
@@ -541,6 +596,7 @@ cdef class BufferedWriter:
         raw = self._raw
         self._raw = None
         self._detached = True
+        self._fd_path = False
         PyMem_Free(self._ring)
         self._ring = NULL
         self._count = 0
