@@ -303,14 +303,23 @@ cdef class BufferedWriter:
         cdef object view = PyMemoryView_FromMemory(<char *>data, n, PyBUF_READ)
         cdef object result
         cdef Py_ssize_t written
-        while True:
+        try:
+            while True:
+                try:
+                    result = self._raw.write(view)
+                except OSError as error:
+                    if error.errno == EINTR:
+                        continue
+                    raise
+                break
+        finally:
+            # The view points into the ring, which changes and is freed at close: a raw
+            # that kept it would read garbage; released, it raises instead. (A raw still
+            # exporting it keeps it, as it would with the stdlib.)
             try:
-                result = self._raw.write(view)
-            except OSError as error:
-                if error.errno == EINTR:
-                    continue
-                raise
-            break
+                view.release()
+            except BufferError:
+                pass
         if result is None:
             return -2
         written = _as_length(result)
