@@ -33,6 +33,8 @@ import weakref
 cdef extern from "Python.h":
     object PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags)
     Py_ssize_t PyNumber_AsSsize_t(object o, object exc) except? -1
+    object PyNumber_Index(object o)
+    Py_ssize_t PyLong_AsSsize_t(object o) except? -1
     int Py_ReprEnter(object o) except -1
     void Py_ReprLeave(object o)
     int PyBUF_READ
@@ -43,6 +45,7 @@ cdef extern from "Python.h":
     ctypedef int (*traverseproc)(PyObject *, visitproc, void *) noexcept
     ctypedef struct PyTypeObject:
         traverseproc tp_traverse
+        const char *tp_name
     PyObject **PySequence_Fast_ITEMS(object sequence)
     Py_ssize_t PySequence_Fast_GET_SIZE(object sequence)
     bint _is_bytes "PyBytes_CheckExact"(PyObject *o)
@@ -114,10 +117,18 @@ cdef object _FileIO = io.FileIO
 cdef object _UnsupportedOperation = io.UnsupportedOperation
 cdef str _WOULD_BLOCK = "write could not complete without blocking"
 cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
+cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
 
 # Writers still open, flushed by ringwriter's atexit hook (see __init__.py) so that
 # buffered bytes survive interpreter exit even when a writer sits in a reference cycle.
 live_writers = weakref.WeakSet()
+
+
+cdef str _type_name(object instance):
+    """The type's tp_name, as the stdlib's reprs and messages show it:
+    "ringwriter._writer.BufferedWriter", or just the name of a Python subclass."""
+    cdef object instance_type = type(instance)
+    return (<PyTypeObject *>instance_type).tp_name.decode()
 
 
 cdef Py_ssize_t _as_length(object value):
@@ -126,6 +137,32 @@ cdef Py_ssize_t _as_length(object value):
         return PyNumber_AsSsize_t(value, ValueError)
     except Exception:
         return -1
+
+
+cdef tuple _parse_init_arguments(tuple args, dict kwargs):
+    """``(raw, buffer_size)`` from BufferedWriter's arguments, with the stdlib's
+    argument-clinic errors (they name ``BufferedWriter()``, even for a subclass)."""
+    cdef Py_ssize_t given = len(args) + len(kwargs)
+    if given > 2:
+        raise TypeError(f"BufferedWriter() takes at most 2 arguments ({given} given)")
+    for keyword in kwargs:
+        if keyword != "raw" and keyword != "buffer_size":
+            if _KEYWORD_ERROR_NAMES_FUNCTION_FIRST:
+                raise TypeError(f"BufferedWriter() got an unexpected keyword argument '{keyword}'")
+            raise TypeError(f"'{keyword}' is an invalid keyword argument for BufferedWriter()")
+    if args:
+        if "raw" in kwargs:
+            raise TypeError("argument for BufferedWriter() given by name ('raw') and position (1)")
+        raw = args[0]
+    elif "raw" in kwargs:
+        raw = kwargs["raw"]
+    else:
+        raise TypeError("BufferedWriter() missing required argument 'raw' (pos 1)")
+    if len(args) == 2:
+        return raw, PyLong_AsSsize_t(PyNumber_Index(args[1]))
+    if "buffer_size" in kwargs:
+        return raw, PyLong_AsSsize_t(PyNumber_Index(kwargs["buffer_size"]))
+    return raw, _DEFAULT_BUFFER_SIZE
 
 
 cdef class BufferedWriter:
@@ -166,7 +203,11 @@ cdef class BufferedWriter:
             PyThread_free_lock(self._lock)
             self._lock = NULL
 
-    def __init__(self, raw, Py_ssize_t buffer_size=_DEFAULT_BUFFER_SIZE):
+    def __init__(self, *args, **kwargs):
+        raw, buffer_size = _parse_init_arguments(args, kwargs)
+        self._setup(raw, buffer_size)
+
+    cdef int _setup(self, object raw, Py_ssize_t buffer_size) except -1:
         self._raw = None
         self._detached = False
         if raw.writable() is not True:
@@ -192,6 +233,7 @@ cdef class BufferedWriter:
         except Exception:
             self._abs_pos = -1
         live_writers.add(self)
+        return 0
 
     # -- checks and the lock -------------------------------------------------------
 
@@ -676,9 +718,8 @@ cdef class BufferedWriter:
         return self._raw.seekable()
 
     def readable(self):
-        """Whether the raw stream is readable (this writer never reads)."""
-        self._check_usable()
-        return self._raw.readable()
+        """False: a writer never reads, whatever its raw stream can do."""
+        return False
 
     def writable(self):
         """Whether the raw stream is writable."""
@@ -802,7 +843,7 @@ cdef class BufferedWriter:
                 raise
 
     def __repr__(self):
-        type_name = "ringwriter.BufferedWriter" if type(self) is BufferedWriter else type(self).__name__
+        type_name = _type_name(self)
         try:
             name = self.name
         except (AttributeError, ValueError):
@@ -817,8 +858,7 @@ cdef class BufferedWriter:
     def __reduce_ex__(self, protocol):
         if _PICKLE_MESSAGE_NAMES_INSTANCES:
             raise TypeError(f"cannot pickle {type(self).__name__!r} instances")
-        type_name = "ringwriter.BufferedWriter" if type(self) is BufferedWriter else type(self).__name__
-        raise TypeError(f"cannot pickle {type_name!r} object")
+        raise TypeError(f"cannot pickle {_type_name(self)!r} object")
 
     def __sizeof__(self):
         return object.__sizeof__(self) + (self._size if self._ring != NULL else 0)

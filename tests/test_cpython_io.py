@@ -1,0 +1,59 @@
+"""CPython's own Lib/test/test_io.py, run against ringwriter.BufferedWriter.
+
+The running interpreter's test_io is the judge of its own stdlib: its BufferedWriter test
+case runs with ``tp = ringwriter.BufferedWriter``, and every test of its IOBase, TextIOWrapper
+and miscellaneous cases that builds a BufferedWriter runs with ours in its place.
+"""
+import inspect
+import io
+
+import pytest
+
+import ringwriter
+
+test_io = pytest.importorskip("test.test_io", reason="this CPython was built without its test suite")
+
+_MOCKS = (
+    "MockRawIO", "MisbehavedRawIO", "MockFileIO", "CloseFailureIO",
+    "MockNonBlockWriterIO", "MockUnseekableIO", "MockRawIOWithoutRead", "SlowFlushRawIO",
+)
+
+
+def _c_namespace():
+    """What test_io's load_tests puts in each C test case, with our writer swapped in."""
+    namespace = {name: getattr(io, name) for name in io.__all__}
+    namespace.update((name, getattr(test_io, "C" + name)) for name in _MOCKS if hasattr(test_io, "C" + name))
+    namespace["BufferedWriter"] = ringwriter.BufferedWriter
+    namespace["is_C"] = True
+    return namespace
+
+
+def _uses_buffered_writer(case, name):
+    try:
+        return "BufferedWriter" in inspect.getsource(getattr(case, name))
+    except (OSError, TypeError):
+        return False
+
+
+def _ringwriter_case(case, *, only_buffered_writer_tests):
+    namespace = _c_namespace()
+    if only_buffered_writer_tests:
+        for name in dir(case):
+            if name.startswith("test") and not _uses_buffered_writer(case, name):
+                namespace[name] = None  # unittest collects callables only
+    return type("Ringwriter" + case.__name__, (case,), namespace)
+
+
+@pytest.fixture(autouse=True)
+def _in_temporary_directory(tmp_path, monkeypatch):
+    """test_io writes its files (os_helper.TESTFN) in the working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+class TestBufferedWriter(_ringwriter_case(test_io.CBufferedWriterTest, only_buffered_writer_tests=False)):
+    tp = ringwriter.BufferedWriter
+
+
+TestIOBase = _ringwriter_case(test_io.CIOTest, only_buffered_writer_tests=True)
+TestTextIOWrapper = _ringwriter_case(test_io.CTextIOWrapperTest, only_buffered_writer_tests=True)
+TestMiscIO = _ringwriter_case(test_io.CMiscIOTest, only_buffered_writer_tests=True)
