@@ -57,3 +57,27 @@ class TestBufferedWriter(_ringwriter_case(test_io.CBufferedWriterTest, only_buff
 TestIOBase = _ringwriter_case(test_io.CIOTest, only_buffered_writer_tests=True)
 TestTextIOWrapper = _ringwriter_case(test_io.CTextIOWrapperTest, only_buffered_writer_tests=True)
 TestMiscIO = _ringwriter_case(test_io.CMiscIOTest, only_buffered_writer_tests=True)
+
+
+class _IOWithRingwriterOpen:
+    """The io module as test_io's SignalsTest sees it, except that open() for writing
+    gives ringwriter's writer (or a TextIOWrapper over it)."""
+
+    def __getattr__(self, name):
+        return getattr(io, name)
+
+    @staticmethod
+    def open(file, mode="r", *args, **kwargs):
+        writes_only = not set(mode) & set("r+")
+        return (ringwriter.open if writes_only else io.open)(file, mode, *args, **kwargs)
+
+
+def _signals_case():
+    namespace = {"io": _IOWithRingwriterOpen()}
+    for name in dir(test_io.CSignalsTest):
+        if name.startswith("test") and ("write" not in name or "unbuffered" in name):
+            namespace[name] = None
+    return type("RingwriterCSignalsTest", (test_io.CSignalsTest,), namespace)
+
+
+TestSignals = _signals_case()
