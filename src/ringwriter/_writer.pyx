@@ -100,7 +100,17 @@ cdef extern from *:
         PyErr_SetFromErrno(PyExc_OSError);
         return -1;
     }
+
+    /* Report ``exc`` through sys.unraisablehook with ``obj`` as its object, as the
+       stdlib's finalizer does. */
+    static void ringwriter_write_unraisable(PyObject *exc, PyObject *obj) {
+        Py_INCREF(Py_TYPE(exc));
+        Py_INCREF(exc);
+        PyErr_Restore((PyObject *)Py_TYPE(exc), exc, PyException_GetTraceback(exc));
+        PyErr_WriteUnraisable(obj);
+    }
     """
+    void write_unraisable "ringwriter_write_unraisable"(object exc, object obj)
     int RINGWRITER_FD_PATH
     int EWOULDBLOCK
     int RINGWRITER_SEEK_HOLE
@@ -118,6 +128,7 @@ cdef object _UnsupportedOperation = io.UnsupportedOperation
 cdef str _WOULD_BLOCK = "write could not complete without blocking"
 cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
 cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
+cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
 
 # Writers still open, flushed by ringwriter's atexit hook (see __init__.py) so that
 # buffered bytes survive interpreter exit even when a writer sits in a reference cycle.
@@ -826,7 +837,8 @@ cdef class BufferedWriter:
             raise _UnsupportedOperation("File or stream is not seekable." if msg is None else msg)
 
     def __del__(self):
-        # The stdlib's iobase_finalize: close an open stream, silently unless -X dev.
+        # The stdlib's iobase_finalize: close an open stream; a failure is reported as
+        # unraisable from 3.13 on, before that only under -X dev.
         if self._raw is None:
             return
         try:
@@ -838,9 +850,9 @@ cdef class BufferedWriter:
         self._finalizing = True
         try:
             self.close()
-        except BaseException:
-            if sys.flags.dev_mode:
-                raise
+        except BaseException as error:
+            if _FINALIZER_REPORTS_CLOSE_ERRORS or sys.flags.dev_mode:
+                write_unraisable(error, self)
 
     def __repr__(self):
         type_name = _type_name(self)
