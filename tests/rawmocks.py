@@ -1,16 +1,21 @@
 """Mock raw streams for testing buffered writers against the stdlib.
 
-One flexible class, :class:`RecordingRaw`, plus tiny *action* helpers that script what
-each ``raw.write()`` call does::
+One flexible class, :class:`ScriptedRaw` (also importable as ``RecordingRaw``), plus
+tiny *action* helpers that script what each ``raw.write()`` call does::
 
-    raw = RecordingRaw([accept(3), would_block(), fail(errno.ENOSPC)])  # then accept all
-    raw = RecordingRaw(default=accept(1))          # a raw that writes one byte per call
-    raw = RecordingRaw(capacity=10)                # a pipe: full after 10 bytes -> None
-    raw = RecordingRaw(seekable=True)              # tell/seek/truncate over a bytearray
+    raw = ScriptedRaw([accept(3), would_block(), fail(errno.ENOSPC)])  # then accept all
+    raw = ScriptedRaw(default=accept(1))           # a raw that writes one byte per call
+    raw = ScriptedRaw(accept(1))                   # the same: a callable script is the
+                                                   # action for every call
+    raw = ScriptedRaw([returns(-1)])               # an invalid length (or lambda n: n + 1)
+    raw = ScriptedRaw(capacity=10)                 # a pipe: full after 10 bytes -> None
+    raw = ScriptedRaw(seekable=True)               # tell/seek/truncate over a bytearray
+    raw = ScriptedRaw(writable=False)              # for the constructor's check
+    raw = ScriptedRaw(close_error=OSError(5, "x")) # close() raises (once)
 
 An action is any callable ``action(raw, view) -> result``: ``view`` is what the writer
 passed to ``raw.write()``; the action stores the bytes it accepts with ``raw._store()``
-and returns what ``write()`` returns (or raises). The script is consumed one action per
+and returns what ``write()`` returns (or raises). A list script is consumed one action per
 ``write()`` call; when it is exhausted ``default`` is used (accept everything, unless
 ``capacity`` is set). ``raw.script`` and ``raw.default`` may be changed at any time
 (e.g. ``raw.default = accept()`` once the raw "recovers").
@@ -30,7 +35,7 @@ import io
 import os
 
 __all__ = [
-    "RecordingRaw", "accept", "would_block", "raise_blocking", "fail", "returns",
+    "ScriptedRaw", "RecordingRaw", "accept", "would_block", "raise_blocking", "fail", "returns",
     "raise_", "call", "WOULD_BLOCK_MESSAGE",
 ]
 
@@ -107,12 +112,13 @@ def call(fn, then=None):
 
 # --- the raw stream ----------------------------------------------------------------------
 
-class RecordingRaw(io.RawIOBase):
+class ScriptedRaw(io.RawIOBase):
     """A writable raw stream that records every call and follows a script.
 
     Parameters (all keyword-only except ``script``):
 
-    - ``script``: actions for the first ``write()`` calls, one per call.
+    - ``script``: actions for the first ``write()`` calls, one per call; or a single
+      action (a callable), used for every call (it then replaces ``default``).
     - ``default``: the action once the script is exhausted (default ``accept()``).
     - ``capacity``: if not None, at most this many bytes in total are accepted (like a
       full pipe): beyond it, writes return None. Set ``raw.capacity = None`` to drain.
@@ -131,6 +137,8 @@ class RecordingRaw(io.RawIOBase):
                  writable=True, close_error=None, name=None, mode=None, fileno=None,
                  isatty=False):
         super().__init__()
+        if callable(script):
+            script, default = (), script
         self.script = list(script)
         self.default = accept() if default is None else default
         self.capacity = capacity
@@ -252,3 +260,6 @@ class RecordingRaw(io.RawIOBase):
 
     def isatty(self):
         return self._isatty
+
+
+RecordingRaw = ScriptedRaw  # the first name this class had
