@@ -26,9 +26,17 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.errno cimport EAGAIN, EINTR, errno
 from libc.string cimport memcpy, memmove
 
+import collections
 import io
+import os
+import stat
 import sys
 import weakref
+
+try:
+    import termios
+except ImportError:  # Windows
+    termios = None
 
 cdef extern from "Python.h":
     object PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags)
@@ -130,8 +138,30 @@ cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
 cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
 cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
 
-# Writers still open, flushed by ringwriter's atexit hook (see __init__.py) so that
-# buffered bytes survive interpreter exit even when a writer sits in a reference cycle.
+class WriterStats(collections.namedtuple(
+    "WriterStats",
+    "write_calls bytes_copied bytes_zero_copy raw_writes flushes largest_pending",
+)):
+    """Counters of one writer since it was created.
+
+    write_calls: write() calls and writelines() items that reached the buffer.
+    bytes_copied: bytes copied into the buffer.
+    bytes_zero_copy: bytes written to the raw stream straight from the caller's memory.
+    raw_writes: write(2)/writev(2) system calls on an io.FileIO (failed and retried
+        ones included); raw.write() calls for any other raw stream.
+    flushes: times a flush (flush(), close(), seek(), truncate()) found bytes to write.
+    largest_pending: the most bytes ever waiting in the buffer at once.
+    """
+
+    __slots__ = ()
+
+    @property
+    def bytes_accepted(self):
+        """Every byte write() and writelines() accepted: copied or written directly."""
+        return self.bytes_copied + self.bytes_zero_copy
+
+
+# Every writer not yet collected, for the exit and fork hooks in _lifecycle.py.
 live_writers = weakref.WeakSet()
 
 
@@ -198,6 +228,13 @@ cdef class BufferedWriter:
     cdef Py_ssize_t _abs_pos
     cdef PyThread_type_lock _lock
     cdef unsigned long _owner
+    # Counters behind ``stats``: plain integers, a few instructions on the hot path.
+    cdef unsigned long long _write_calls
+    cdef unsigned long long _bytes_copied
+    cdef unsigned long long _bytes_zero_copy
+    cdef unsigned long long _raw_writes
+    cdef unsigned long long _flushes
+    cdef Py_ssize_t _largest_pending
     cdef dict __dict__
     cdef object __weakref__
 
@@ -300,6 +337,9 @@ cdef class BufferedWriter:
             memcpy(self._ring + tail, data, first)
             memcpy(self._ring, data + first, n - first)
         self._count += n
+        self._bytes_copied += n
+        if self._count > self._largest_pending:
+            self._largest_pending = self._count
 
     @cython.final
     cdef inline void _consume(self, Py_ssize_t n) noexcept:
@@ -337,6 +377,7 @@ cdef class BufferedWriter:
             fd = RINGWRITER_FILEIO_FD(self._raw)
             if fd < 0:
                 raise ValueError("I/O operation on closed file")
+            self._raw_writes += 1
             with nogil:
                 written = ringwriter_writev(fd, iov, niov)
                 err = errno
@@ -358,6 +399,7 @@ cdef class BufferedWriter:
         cdef Py_ssize_t written
         try:
             while True:
+                self._raw_writes += 1
                 try:
                     result = self._raw.write(view)
                 except OSError as error:
@@ -402,6 +444,8 @@ cdef class BufferedWriter:
     cdef int _flush_unlocked(self) except -1:
         cdef iovec iov[2]
         cdef Py_ssize_t written
+        if self._count > 0:
+            self._flushes += 1
         while self._count > 0:
             if self._fd_path:
                 written = self._fd_writev(iov, self._ring_iov(iov))
@@ -447,6 +491,7 @@ cdef class BufferedWriter:
             from_ring = min(written, self._count)
             self._consume(from_ring)
             taken += written - from_ring
+            self._bytes_zero_copy += written - from_ring
 
     cdef Py_ssize_t _write_overflow_portable(self, const char *data, Py_ssize_t n) except -1:
         """The stdlib's algorithm, call for call: flush, then write directly while more
@@ -472,6 +517,7 @@ cdef class BufferedWriter:
                 raise BlockingIOError(EAGAIN, _WOULD_BLOCK, written + self._size)
             written += avail
             remaining -= avail
+            self._bytes_zero_copy += avail
             PyErr_CheckSignals()
         self._append(data + written, remaining)
         return n
@@ -488,6 +534,7 @@ cdef class BufferedWriter:
             and n <= self._size - self._count
             and RINGWRITER_FILEIO_FD(self._raw) >= 0
         ):
+            self._write_calls += 1
             self._append(data, n)
             return n
         return self._write_general(data, n)
@@ -499,12 +546,14 @@ cdef class BufferedWriter:
                 raise ValueError("write to closed file")
             # _is_closed may have run Python code: look again before touching the ring.
             if self._owner == 0 and self._ring != NULL and n <= self._free_space():
+                self._write_calls += 1
                 self._append(data, n)
                 return n
         self._enter()
         try:
             if self._is_closed():
                 raise ValueError("write to closed file")
+            self._write_calls += 1
             if n <= self._free_space():
                 self._append(data, n)
                 return n
@@ -552,6 +601,7 @@ cdef class BufferedWriter:
             n = _bytes_size(items[index])
             if n > self._size - self._count:
                 break
+            self._write_calls += 1
             self._append(_bytes_data(items[index]), n)
             index += 1
         return index
@@ -759,6 +809,63 @@ cdef class BufferedWriter:
         """The raw stream's mode."""
         self._check_usable()
         return self._raw.mode
+
+    @property
+    def pending(self):
+        """Bytes accepted by write() and not yet handed to the raw stream."""
+        return self._count
+
+    @property
+    def stats(self):
+        """An immutable snapshot of this writer's counters (a WriterStats)."""
+        return WriterStats(
+            self._write_calls, self._bytes_copied, self._bytes_zero_copy,
+            self._raw_writes, self._flushes, self._largest_pending,
+        )
+
+    def sync(self, *, data_only=False):
+        """Flush, then wait until the data has reached the device behind the raw stream.
+
+        - a regular file or block device: ``os.fsync`` (``os.fdatasync`` with
+          ``data_only=True``, where the platform has it): the data survives a power cut;
+        - a terminal or serial line: ``termios.tcdrain``: the bytes have left the line
+          (what pyserial's ``Serial.flush()`` does);
+        - a pipe, a socket or another character device: nothing more than flush():
+          once the kernel has the bytes there is nothing further to wait for;
+        - a raw stream without a file descriptor: ``raw.flush()``.
+        Errors propagate as flush()'s do; nothing buffered is lost.
+        """
+        self.flush()
+        try:
+            fd = self._raw.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._raw.flush()
+            return
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode) or stat.S_ISBLK(mode):
+            if data_only and hasattr(os, "fdatasync"):
+                os.fdatasync(fd)
+            else:
+                os.fsync(fd)
+        elif stat.S_ISCHR(mode) and os.isatty(fd) and termios is not None:
+            termios.tcdrain(fd)
+
+    def _flush_if_idle(self):
+        """Flush unless closed, detached or another thread is inside the writer: for
+        the exit and fork hooks, which must never wait on a lock."""
+        if self._owner == 0 and self._raw is not None and not self._is_closed():
+            self.flush()
+
+    def _forget_parent_buffer(self):
+        """In a child after fork(): drop the bytes the parent still holds (the parent
+        writes them, the child must not write them again) and take a fresh lock (the
+        old one may be held by a thread that does not exist in the child)."""
+        self._head = 0
+        self._count = 0
+        self._owner = 0
+        self._lock = PyThread_allocate_lock()
+        if self._lock == NULL:
+            raise MemoryError("can't allocate lock")
 
     @property
     def buffer_size(self):
