@@ -71,7 +71,7 @@ def open(
         if hasattr(io, "text_encoding"):
             encoding = io.text_encoding(encoding)
         text = io.TextIOWrapper(writer, encoding, errors, newline, line_buffering)
-        text.mode = mode
+        text.mode = mode  # type: ignore[misc]  # writable on instances; io.open() sets it too
         return text
     except BaseException:
         raw.close()

@@ -1,9 +1,20 @@
 import io
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, NamedTuple, Optional
 from weakref import WeakSet
 
-
 live_writers: "WeakSet[BufferedWriter]"
+
+class WriterStats(NamedTuple):
+    """Counters of one writer since it was created."""
+
+    write_calls: int
+    bytes_copied: int
+    bytes_zero_copy: int
+    raw_writes: int
+    flushes: int
+    largest_pending: int
+    @property
+    def bytes_accepted(self) -> int: ...
 
 class BufferedWriter(io.BufferedIOBase):
     """A drop-in io.BufferedWriter with a ring buffer and write(2)/writev(2) on file descriptors."""
@@ -30,7 +41,16 @@ class BufferedWriter(io.BufferedIOBase):
     def name(self) -> Any: ...
     @property
     def mode(self) -> str: ...
+    def sync(self, *, data_only: bool = False) -> None:
+        """Flush, then fsync/fdatasync a file, tcdrain a tty, or raw.flush() a raw without a descriptor."""
+    @property
+    def pending(self) -> int:
+        """Bytes accepted and not yet handed to the raw stream."""
+    @property
+    def stats(self) -> WriterStats: ...
     @property
     def buffer_size(self) -> int:
         """The ring's capacity in bytes (not an io.BufferedWriter attribute)."""
     def __sizeof__(self) -> int: ...
+    def _flush_if_idle(self) -> None: ...
+    def _forget_parent_buffer(self) -> None: ...
