@@ -1,14 +1,15 @@
-"""``python -m ringwriter demo``: write() vs flush() vs fsync()/tcdrain, seen from outside.
+"""``python -m ringwriter demo``: write() -> buffer, flush() -> kernel, sync() -> disk or wire.
 
-Every step is checked by a second reader (another file descriptor, a pipe's read end, a
-pty's master side) so what is printed is observed, not asserted.
+Every step is observed from outside the writer (the file's size, a pipe's read end, a
+pty's master side), so what is printed is seen, not asserted; beside it, the writer's own
+``pending`` bytes and ``stats.raw_writes`` system calls.
 """
 import io
 import os
 import select
 import tempfile
 import time
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ringwriter._writer import BufferedWriter
 
@@ -19,73 +20,89 @@ def _readable_now(fd: int) -> bool:
     return bool(select.select([fd], [], [], 0.05)[0])
 
 
-def _step(out: TextIO, call: str, result: str) -> None:
-    out.write(f"   {call:<34} {result}\n")
+def _read_now(fd: int) -> bytes:
+    return os.read(fd, 1024) if _readable_now(fd) else b""
+
+
+class _Steps:
+    """Prints one line per step: the call, what the outside sees, the writer's counters."""
+
+    def __init__(self, out: TextIO, writer: BufferedWriter) -> None:
+        self.out = out
+        self.writer = writer
+
+    def show(self, call: str, seen: str) -> None:
+        self.out.write(
+            f"   {call:<28} pending={self.writer.pending:<3} "
+            f"syscalls={self.writer.stats.raw_writes:<2} {seen}\n"
+        )
+
+    def timed(self, call: str, action: Callable[[], None], seen: Callable[[], str]) -> None:
+        """Run ``action``, then show how long it took and what is ``seen`` after it."""
+        start = time.perf_counter()
+        action()
+        self.show(call, f"({(time.perf_counter() - start) * 1000:.2f} ms) {seen()}")
 
 
 def demo_file(out: TextIO, directory: str) -> None:
     path = os.path.join(directory, "demo.log")
-    out.write(f"1. A regular file ({path})\n")
+    out.write("1. A regular file: another process looks at its size\n")
     with BufferedWriter(io.FileIO(path, "w")) as writer:
-        returned = writer.write(MESSAGE)
-        _step(out, f"w.write({MESSAGE!r})", f"returned {returned}; the file holds "
-              f"{os.path.getsize(path)} bytes: the data is in this process's buffer")
+        steps = _Steps(out, writer)
+        writer.write(MESSAGE)
+        steps.show(f"w.write({MESSAGE!r})", f"file has {os.path.getsize(path)} bytes: "
+                   "still in this process")
         writer.flush()
-        _step(out, "w.flush()", f"the file holds {os.path.getsize(path)} bytes: the kernel has "
-              "them, every process can read them, a power cut can still lose them")
-        start = time.perf_counter()
-        os.fsync(writer.fileno())
-        elapsed = (time.perf_counter() - start) * 1000
-        _step(out, "os.fsync(w.fileno())", f"took {elapsed:.2f} ms: now the data is on the disk")
+        steps.show("w.flush()", f"file has {os.path.getsize(path)} bytes: in the kernel, "
+                   "safe from a crash of this process")
+        writer.write(MESSAGE)
+        steps.timed("w.sync()", writer.sync, lambda: f"file has {os.path.getsize(path)} "
+                    "bytes: flushed, then fsync: on the disk, safe from a power cut")
 
 
 def demo_pipe(out: TextIO) -> None:
-    out.write("2. A pipe (another process would hold the read end)\n")
+    out.write("2. A pipe: the reading end is what another process would read\n")
     read_end, write_end = os.pipe()
     try:
         with BufferedWriter(io.FileIO(write_end, "w")) as writer:
+            steps = _Steps(out, writer)
             writer.write(MESSAGE)
-            _step(out, f"w.write({MESSAGE!r})", "the reader sees nothing: "
-                  f"readable={_readable_now(read_end)}")
+            steps.show(f"w.write({MESSAGE!r})", f"reader gets {_read_now(read_end)!r}")
             writer.flush()
-            received = os.read(read_end, 1024) if _readable_now(read_end) else b""
-            _step(out, "w.flush()", f"the reader reads {received!r}")
-            try:
-                os.fsync(writer.fileno())
-                fsync_result = "succeeded"
-            except OSError as error:
-                fsync_result = f"fails with {type(error).__name__} ({error.strerror}): no disk behind a pipe"
-            _step(out, "os.fsync(w.fileno())", f"{fsync_result}; flush() is all there is")
+            steps.show("w.flush()", f"reader gets {_read_now(read_end)!r}")
+            writer.write(MESSAGE)
+            writer.sync()
+            steps.show("w.sync()", f"reader gets {_read_now(read_end)!r}: a pipe has no "
+                       "disk, sync() is flush()")
     finally:
         os.close(read_end)
 
 
 def demo_pty(out: TextIO) -> None:
-    import termios
     import tty
 
-    out.write("3. A serial line (a pty; a real port behaves the same)\n")
+    out.write("3. A serial line (a pty; a real port behaves the same): the other end reads\n")
     master, slave = os.openpty()
     tty.setraw(slave)
     try:
         with BufferedWriter(io.FileIO(slave, "w")) as writer:
+            steps = _Steps(out, writer)
             writer.write(MESSAGE)
-            _step(out, f"w.write({MESSAGE!r})", "the other end sees nothing: "
-                  f"readable={_readable_now(master)}")
+            steps.show(f"w.write({MESSAGE!r})", f"other end gets {_read_now(master)!r}")
             writer.flush()
-            received = os.read(master, 1024) if _readable_now(master) else b""
-            _step(out, "w.flush()", f"the other end reads {received!r}")
-            termios.tcdrain(writer.fileno())
-            _step(out, "termios.tcdrain(w.fileno())", "returned once the bytes left the "
-                  "line; this is what pyserial's Serial.flush() does")
+            steps.show("w.flush()", f"other end gets {_read_now(master)!r}: queued in "
+                       "the tty driver")
+            writer.write(MESSAGE)
+            steps.timed("w.sync()", writer.sync, lambda: f"other end gets {_read_now(master)!r}: "
+                        "flushed, then tcdrain: the bytes have left the line")
     finally:
         os.close(master)
 
 
 def run_demo(out: TextIO) -> None:
     """Print the walk-through to ``out``."""
-    out.write("write() puts bytes in the writer's buffer, flush() hands them to the kernel,\n"
-              "fsync()/tcdrain() waits until they reach the disk or the wire.\n\n")
+    out.write("write() puts bytes in the writer's buffer; flush() hands them to the kernel;\n"
+              "sync() also waits until they are on the disk (fsync) or on the wire (tcdrain).\n\n")
     with tempfile.TemporaryDirectory(prefix="ringwriter-demo-") as directory:
         demo_file(out, directory)
     out.write("\n")
