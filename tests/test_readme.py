@@ -1,0 +1,34 @@
+"""The README's examples run and print what the README says they print."""
+import contextlib
+import doctest
+import io
+import pathlib
+import re
+
+import pytest
+
+README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```(?:\n\nprints\n\n```\n(.*?)```)?", re.S)
+
+
+def readme_examples():
+    return PYTHON_BLOCK.findall(README.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("code, printed", readme_examples())
+def test_readme_example(code, printed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    if ">>> " in code:
+        test = doctest.DocTestParser().get_doctest(code, {}, "README", str(README), 0)
+        runner = doctest.DocTestRunner()
+        runner.run(test)
+        assert runner.summarize(verbose=False).failed == 0
+    else:
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compile(code, str(README), "exec"), {})
+        assert output.getvalue() == printed
+
+
+def test_readme_has_examples():
+    assert len(readme_examples()) >= 2
