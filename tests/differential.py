@@ -228,3 +228,62 @@ def fill_pipe(fd):
 
 def running_python_has_dev_mode():
     return bool(sys.flags.dev_mode)
+
+
+def describe_chain(error, depth=3):
+    """``describe_exception`` plus the ``__context__``/``__cause__`` chain (for close)."""
+    if error is None or depth == 0:
+        return None
+    return describe_exception(error) + (
+        describe_chain(error.__context__, depth - 1),
+        describe_chain(error.__cause__, depth - 1),
+        error.__suppress_context__,
+    )
+
+
+def outcome_chain(function, *args, **kwargs):
+    """Like ``outcome``, but an exception is described with its context chain."""
+    try:
+        result = function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001
+        return ("raise",) + describe_chain(error)
+    return ("ok", result)
+
+
+def first_difference(ref, ours):
+    """A short text showing where two logs (lists) first differ, or None."""
+    if ref == ours:
+        return None
+    if isinstance(ref, (list, tuple)) and isinstance(ours, (list, tuple)):
+        for index, (a, b) in enumerate(zip(ref, ours)):
+            if a != b:
+                return f"at step {index}: stdlib {a!r} != ringwriter {b!r}"
+        return f"lengths differ: stdlib {len(ref)}, ringwriter {len(ours)}"
+    return f"stdlib {ref!r} != ringwriter {ours!r}"
+
+
+class Mismatches:
+    """Collects the cases of a sweep that differ from the stdlib; ``check()`` fails with
+    the first few, so one test can sweep thousands of cases and still say which failed."""
+
+    def __init__(self):
+        self.items = []
+        self.cases = 0
+
+    def compare(self, case, ref, ours):
+        self.cases += 1
+        for key in ref:
+            difference = first_difference(ref[key], ours[key])
+            if difference is not None:
+                self.items.append(f"{case}: {key} {difference}")
+                return False
+        return True
+
+    def add(self, case, text):
+        self.items.append(f"{case}: {text}")
+
+    def check(self, limit=6):
+        assert self.cases > 0, "the sweep ran no case"
+        if self.items:
+            shown = "\n  ".join(item[:600] for item in self.items[:limit])
+            raise AssertionError(f"{len(self.items)} of {self.cases} cases differ from the stdlib:\n  {shown}")
