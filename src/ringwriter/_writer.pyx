@@ -854,7 +854,7 @@ cdef class BufferedWriter:
         """Flush unless closed, detached or another thread is inside the writer: for
         the exit and fork hooks, which must never wait on a lock."""
         if self._owner == 0 and self._raw is not None and not self._is_closed():
-            self.flush()
+            BufferedWriter.flush(self)  # the real flush, whatever a subclass makes of flush()
 
     def _forget_parent_buffer(self):
         """In a child after fork(): drop the bytes the parent still holds (the parent
