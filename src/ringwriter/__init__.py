@@ -2,13 +2,16 @@
 
 ``ringwriter.BufferedWriter`` keeps io.BufferedWriter's contract byte for byte and
 exception for exception, and spends far less time per ``write()``.
-``ringwriter.open()`` opens a file for writing with it.
+``ringwriter.open()`` opens a file for writing with it; ``CoalescingWriter`` batches
+the flush() calls of loggers that flush every record; ``ringwriter.handlers`` has
+logging handlers that flush by policy.
 """
 from ringwriter import _lifecycle
+from ringwriter._coalescing import CoalescingWriter
 from ringwriter._open import open
 from ringwriter._version import __version__
 from ringwriter._writer import BufferedWriter, WriterStats
 
-__all__ = ["BufferedWriter", "WriterStats", "open", "__version__"]
+__all__ = ["BufferedWriter", "CoalescingWriter", "WriterStats", "open", "__version__"]
 
 _lifecycle.install()

@@ -4,6 +4,7 @@ import os
 import warnings
 from typing import Callable, Optional, Union
 
+from ringwriter._coalescing import CoalescingWriter
 from ringwriter._writer import BufferedWriter
 
 _MODE_CHARACTERS = frozenset("rwxabt+")
@@ -18,6 +19,8 @@ def open(
     newline: Optional[str] = None,
     closefd: bool = True,
     opener: Optional[Callable[[str, int], int]] = None,
+    *,
+    flush_interval: Optional[float] = None,
 ) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]:
     """Open ``file`` for writing, like the built-in ``open()``.
 
@@ -26,6 +29,9 @@ def open(
     "x", with or without "t") return an ``io.TextIOWrapper`` over that writer. The
     arguments mean what they mean for ``open()``. Modes that read raise ValueError:
     ringwriter only writes.
+
+    With ``flush_interval`` (seconds) the writer is a ``CoalescingWriter``: flush() calls
+    closer together than that are batched into one write, and no byte waits longer.
     """
     if not isinstance(mode, str):
         raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
@@ -62,10 +68,15 @@ def open(
         if buffering == 1 or buffering < 0:
             buffering = _preferred_buffer_size(raw)
         if buffering == 0:
+            if flush_interval is not None:
+                raise ValueError("flush_interval needs a buffer: buffering must not be 0")
             if binary:
                 return raw
             raise ValueError("can't have unbuffered text I/O")
-        writer = BufferedWriter(raw, buffering)
+        if flush_interval is None:
+            writer = BufferedWriter(raw, buffering)
+        else:
+            writer = CoalescingWriter(raw, buffering, flush_interval=flush_interval)
         if binary:
             return writer
         if hasattr(io, "text_encoding"):

@@ -1,0 +1,58 @@
+"""CoalescingWriter: a BufferedWriter whose flush() calls are batched in time.
+
+For loggers we do not control (structlog's BytesLogger, picologging's StreamHandler),
+which flush after every record: each flush costs a write(2) whatever the buffer does.
+Here a flush() within ``flush_interval`` of the last real one only makes sure a real
+flush happens when the interval ends, from a background thread.
+"""
+import io
+import time
+
+from ringwriter._flusher import FLUSHER
+from ringwriter._writer import BufferedWriter
+
+
+class CoalescingWriter(BufferedWriter):
+    """A ``ringwriter.BufferedWriter`` that writes at most once per ``flush_interval``
+    seconds when asked to flush more often.
+
+    Bytes are never older than ``flush_interval`` when they reach the raw stream (unless
+    the raw stream refuses them), and ``close()`` (and interpreter exit) writes
+    everything. ``flush_now()`` flushes at once. If a background flush fails, the bytes
+    stay buffered and the next ``flush()`` or ``close()`` reports the error.
+    """
+
+    def __init__(self, raw, buffer_size=io.DEFAULT_BUFFER_SIZE, *, flush_interval):
+        super().__init__(raw, buffer_size)
+        if not flush_interval > 0:
+            raise ValueError("flush_interval must be a positive number of seconds")
+        self.flush_interval = flush_interval
+        self.scheduled_by = 0
+        self._last_flush = time.monotonic() - flush_interval
+        self._closing = False
+
+    def flush(self):
+        """Flush now if the last real flush is ``flush_interval`` old, else at that time."""
+        waited = time.monotonic() - self._last_flush
+        if self._closing or waited >= self.flush_interval or self.closed:
+            self.flush_now()
+        elif self.pending:
+            FLUSHER.ensure(self, self.flush_interval - waited)
+
+    def flush_now(self):
+        """Write every buffered byte to the raw stream now."""
+        BufferedWriter.flush(self)
+        self._last_flush = time.monotonic()
+
+    def flush_due(self):
+        """Called by the background flusher at the deadline."""
+        try:
+            if self.pending and not self.closed:
+                self.flush_now()
+        except Exception:
+            pass  # the bytes stay buffered; the next flush() or close() raises
+
+    def close(self):
+        """Flush everything, then close the raw stream, as BufferedWriter.close()."""
+        self._closing = True
+        super().close()

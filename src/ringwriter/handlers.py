@@ -1,0 +1,274 @@
+"""Logging handlers that write through ringwriter and flush by policy, not per record.
+
+``logging.StreamHandler`` and ``logging.FileHandler`` flush after every record, so each
+record costs a write(2). These handlers buffer records and flush when
+
+- the buffer is full,
+- a record at ``flush_level`` or above is emitted (ERROR by default: an error is on its
+  way to the file before ``emit`` returns),
+- ``flush_interval`` seconds have passed since the oldest unflushed record (a background
+  thread sees to it, so a quiet program's last lines still arrive),
+- ``handler.flush()``, ``close()``, ``logging.shutdown()`` and interpreter exit.
+
+What a crash can lose: on SIGKILL or a power cut, at most the records of the last
+``flush_interval`` seconds below ``flush_level`` (and, for a power cut, whatever the
+kernel had not yet written to disk, as with any handler that does not fsync). Nothing
+that was flushed, and no record at ``flush_level`` or above.
+
+Output is byte for byte what the stdlib handler writes for the same records and
+formatter; with a plain ``logging.Formatter`` the formatting itself is faster (the
+formatted time is cached per second).
+"""
+import codecs
+import io
+import logging
+import logging.handlers
+import os
+import stat
+import time
+
+from ringwriter._flusher import FLUSHER
+from ringwriter._writer import BufferedWriter
+
+__all__ = ["StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"]
+
+# Encodings that encode each string alone exactly as a TextIOWrapper encodes the stream.
+_STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
+_CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
+
+
+def _format_time(formatter, record, cache):
+    """``formatter.formatTime(record, formatter.datefmt)``, the strftime part cached per second."""
+    if formatter.converter not in _CACHEABLE_CONVERTERS:
+        return formatter.formatTime(record, formatter.datefmt)
+    key = (int(record.created), formatter.datefmt, formatter.default_time_format, formatter.converter)
+    formatted = cache.get(key)
+    if formatted is None:
+        cache.clear()
+        moment = formatter.converter(record.created)
+        formatted = time.strftime(formatter.datefmt or formatter.default_time_format, moment)
+        cache[key] = formatted
+    if formatter.datefmt or not formatter.default_msec_format:
+        return formatted
+    return formatter.default_msec_format % (formatted, record.msecs)
+
+
+def _format_like_stdlib(formatter, record, cache):
+    """``logging.Formatter.format`` (the same in CPython 3.9 to 3.13), with the time cached."""
+    record.message = record.getMessage()
+    if formatter.usesTime():
+        record.asctime = _format_time(formatter, record, cache)
+    text = formatter.formatMessage(record)
+    if record.exc_info and not record.exc_text:
+        record.exc_text = formatter.formatException(record.exc_info)
+    if record.exc_text:
+        if text[-1:] != "\n":
+            text += "\n"
+        text += record.exc_text
+    if record.stack_info:
+        if text[-1:] != "\n":
+            text += "\n"
+        text += formatter.formatStack(record.stack_info)
+    return text
+
+
+def _direct_encoding(stream):
+    """The codec to encode records with and write them straight to the ringwriter under
+    ``stream``, or None when ``stream`` must be written as text."""
+    writer = getattr(stream, "buffer", None)
+    if not isinstance(writer, BufferedWriter) or not getattr(stream, "write_through", False):
+        return None
+    if os.linesep != "\n":
+        return None  # the text layer translates newlines
+    try:
+        name = codecs.lookup(stream.encoding).name
+    except (LookupError, TypeError):
+        return None
+    return name if name in _STATELESS_CODECS else None
+
+
+def _text_over_ringwriter(raw, buffer_size, encoding, errors):
+    """A write-through text stream over a ringwriter: text writes go to its buffer at once,
+    so they interleave correctly with the records written there as bytes."""
+    if hasattr(io, "text_encoding"):
+        encoding = io.text_encoding(encoding)
+    return io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
+
+
+class _BufferedFlushPolicy:
+    """What the handlers share: emit through ringwriter, flush by level, interval, close."""
+
+    def _configure(self, buffer_size, flush_level, flush_interval):
+        if not flush_interval > 0:
+            raise ValueError("flush_interval must be a positive number of seconds")
+        self.buffer_size = buffer_size
+        self.flush_level = logging._checkLevel(flush_level)
+        self.flush_interval = flush_interval
+        self.scheduled_by = 0
+        self._encoding = None
+        self._time_cache = {}
+
+    def _use_stream(self, stream):
+        self._encoding = _direct_encoding(stream) if stream is not None else None
+
+    def format(self, record):
+        formatter = self.formatter or logging._defaultFormatter
+        if type(formatter) is logging.Formatter:
+            return _format_like_stdlib(formatter, record, self._time_cache)
+        return formatter.format(record)
+
+    def _write_record(self, record):
+        """Write one formatted record to self.stream, then flush if its level asks."""
+        text = self.format(record) + self.terminator
+        stream = self.stream
+        if self._encoding is not None:
+            stream.buffer.write(text.encode(self._encoding, stream.errors))
+        else:
+            stream.write(text)
+        if record.levelno >= self.flush_level:
+            stream.flush()
+        elif self.scheduled_by != FLUSHER.generation:
+            FLUSHER.ensure(self, self.flush_interval)
+
+    def flush_due(self):
+        """Called by the background flusher when the interval is over."""
+        try:
+            self.flush()
+        except Exception:
+            pass  # the records stay buffered; the next flush or close reports it
+
+
+class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
+    """``logging.StreamHandler`` with ringwriter's buffering and flush policy.
+
+    ``stream`` defaults to ``sys.stderr``. A stream with a file descriptor is written
+    through a ringwriter over that descriptor (not closed by the handler); any other
+    stream is written as the stdlib does, only flushed by the policy.
+    """
+
+    def __init__(self, stream=None, *, buffer_size=io.DEFAULT_BUFFER_SIZE,
+                 flush_level=logging.ERROR, flush_interval=1.0):
+        self._configure(buffer_size, flush_level, flush_interval)
+        logging.StreamHandler.__init__(self, stream)
+        self._adopted_stream = self.stream
+        self.stream = self._over_ringwriter(self.stream)
+        self._use_stream(self.stream)
+
+    def _over_ringwriter(self, stream):
+        if _direct_encoding(stream) is not None:
+            return stream
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return stream
+        if hasattr(stream, "flush"):
+            stream.flush()  # what it already buffers goes first
+        raw = io.FileIO(fd, "w", closefd=False)
+        return _text_over_ringwriter(raw, self.buffer_size, getattr(stream, "encoding", None),
+                                     getattr(stream, "errors", None))
+
+    def setStream(self, stream):
+        """Replace the stream (flushing the old one), as logging.StreamHandler.setStream."""
+        if stream is self._adopted_stream:
+            return None
+        with self.lock:
+            self.flush()
+            previous, self._adopted_stream = self._adopted_stream, stream
+            self.stream = self._over_ringwriter(stream)
+            self._use_stream(self.stream)
+        return previous
+
+    def emit(self, record):
+        try:
+            self._write_record(record)
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def close(self):
+        with self.lock:
+            try:
+                self.flush()
+            finally:
+                logging.StreamHandler.close(self)
+
+
+class _FileFlushPolicy(_BufferedFlushPolicy):
+    """For FileHandler and the rotating handlers: their file is opened over ringwriter."""
+
+    def _open(self):
+        mode = self.mode.replace("t", "")
+        raw = io.FileIO(self.baseFilename, mode.replace("b", "") or "a")
+        try:
+            if "b" in mode:
+                stream = BufferedWriter(raw, self.buffer_size)
+            else:
+                stream = _text_over_ringwriter(raw, self.buffer_size, self.encoding, self.errors)
+        except BaseException:
+            raw.close()
+            raise
+        self._use_stream(stream)
+        self._regular_file = stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+        return stream
+
+    def emit(self, record):
+        try:
+            if isinstance(self, logging.handlers.BaseRotatingHandler) and self.shouldRollover(record):
+                self.doRollover()
+            if self.stream is None:
+                if self.mode != "w" or not getattr(self, "_closed", False):
+                    self.stream = self._open()
+                if self.stream is None:
+                    return
+            self._write_record(record)
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+
+class FileHandler(_FileFlushPolicy, logging.FileHandler):
+    """``logging.FileHandler`` with ringwriter's buffering and flush policy."""
+
+    def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None, *,
+                 buffer_size=io.DEFAULT_BUFFER_SIZE, flush_level=logging.ERROR,
+                 flush_interval=1.0):
+        self._configure(buffer_size, flush_level, flush_interval)
+        logging.FileHandler.__init__(self, filename, mode, encoding, delay, errors)
+
+
+class RotatingFileHandler(_FileFlushPolicy, logging.handlers.RotatingFileHandler):
+    """``logging.handlers.RotatingFileHandler`` with ringwriter's buffering and flush
+    policy; a rollover flushes first. The size check uses the writer's position, so it
+    costs no system call per record."""
+
+    def __init__(self, filename, mode="a", maxBytes=0, backupCount=0, encoding=None,
+                 delay=False, errors=None, *, buffer_size=io.DEFAULT_BUFFER_SIZE,
+                 flush_level=logging.ERROR, flush_interval=1.0):
+        self._configure(buffer_size, flush_level, flush_interval)
+        logging.handlers.RotatingFileHandler.__init__(
+            self, filename, mode, maxBytes, backupCount, encoding, delay, errors
+        )
+
+    def shouldRollover(self, record):
+        if self.stream is None:
+            self.stream = self._open()
+        if self.maxBytes <= 0 or not self._regular_file:
+            return False  # like the stdlib, never roll over /dev/null or a pipe
+        writer = getattr(self.stream, "buffer", self.stream)
+        return writer.tell() + len(f"{self.format(record)}\n") >= self.maxBytes
+
+
+class TimedRotatingFileHandler(_FileFlushPolicy, logging.handlers.TimedRotatingFileHandler):
+    """``logging.handlers.TimedRotatingFileHandler`` with ringwriter's buffering and flush
+    policy; a rollover flushes first."""
+
+    def __init__(self, filename, when="h", interval=1, backupCount=0, encoding=None,
+                 delay=False, utc=False, atTime=None, errors=None, *,
+                 buffer_size=io.DEFAULT_BUFFER_SIZE, flush_level=logging.ERROR,
+                 flush_interval=1.0):
+        self._configure(buffer_size, flush_level, flush_interval)
+        logging.handlers.TimedRotatingFileHandler.__init__(
+            self, filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
+        )
