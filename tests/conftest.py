@@ -26,3 +26,25 @@ def Writer(request):
 def AnyWriter(request):
     """Also the pure-Python stdlib writer, for tests where its second opinion helps."""
     return IMPLEMENTATIONS[request.param]
+
+
+# -- hypothesis profiles (the property-based tests, test_stateful.py) ---------------------
+# "default" keeps CI within seconds; select the long run with
+#     python -m pytest tests/test_stateful.py --hypothesis-profile=thorough
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "default",
+    max_examples=100,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=3000,
+    stateful_step_count=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("default")
