@@ -26,6 +26,7 @@ import mmap
 import os
 import pickle
 import re
+import subprocess
 import sys
 import warnings
 import weakref
@@ -219,22 +220,26 @@ def test_raw_not_writable(Writer, tmp_path, raw_kind):
 
 
 def test_default_buffer_size(Writer):
+    """Without buffer_size, the buffer holds io.DEFAULT_BUFFER_SIZE bytes (read at run
+    time: 8 KiB up to 3.13, larger later): one byte less is buffered without a raw write,
+    two more flush it."""
+    size = io.DEFAULT_BUFFER_SIZE
+
     def scenario(W):
         raw = ScriptedRaw()
         w = W(raw)
         t = Trace()
-        t.do("fill exactly", w.write, payload(io.DEFAULT_BUFFER_SIZE))
-        t.note("writes after filling", raw.writes)
-        t.do("one more", w.write, b"+")
-        t.note("writes after one more", [len(b) for b in raw.writes])
+        t.do("fill but one", w.write, payload(size - 1))
+        t.note("write sizes after filling", [len(b) for b in raw.writes])
+        t.do("two more", w.write, b"++")
+        t.note("write sizes after two more", [len(b) for b in raw.writes])
         return t
 
     trace = same(Writer, scenario)
-    assert trace[1][2] == []
-    assert trace[3][2] == [io.DEFAULT_BUFFER_SIZE]
+    assert trace.get("write sizes after filling") == []
+    assert trace.get("write sizes after two more") == [size - 1]
     if Writer is RW:
-        # read at run time (8 KiB up to 3.13, larger in newer CPythons)
-        assert RW(ScriptedRaw()).buffer_size == io.DEFAULT_BUFFER_SIZE
+        assert RW(ScriptedRaw()).buffer_size == size
         assert RW(ScriptedRaw(), 5).buffer_size == 5
         assert RW(ScriptedRaw(), buffer_size=7).buffer_size == 7
 
@@ -493,6 +498,29 @@ def test_partial_writes_call_for_call(Writer, k):
     assert all(len(b) > 0 for b in writes)
 
 
+@pytest.mark.parametrize("buffer_size", [1, 2, 8])
+def test_write_sizes_around_buffer_size_call_for_call(Writer, buffer_size):
+    """With pending bytes 0..buffer_size-1 and a write of 0..2*buffer_size+1 bytes, the
+    raw.write() calls are the stdlib's (which of them is buffered, flushed first or
+    written straight through changes between CPython versions: follow the running one)."""
+    failures = []
+    for pending in range(buffer_size):
+        for size in range(2 * buffer_size + 2):
+            def scenario(W):
+                raw = ScriptedRaw()
+                w = W(raw, buffer_size)
+                w.write(payload(pending, 1))
+                calls_before = len(raw.writes)
+                w.write(payload(size, 2))
+                return raw.writes[calls_before:], raw.data
+
+            expected, actual = scenario(REF), scenario(Writer)
+            if actual != expected:
+                failures.append(f"pending={pending} size={size}: stdlib raw.write sizes "
+                                f"{[len(b) for b in expected[0]]}, got {[len(b) for b in actual[0]]}")
+    assert not failures, "\n".join(failures)
+
+
 # --- would block: None from raw, BlockingIOError from raw ------------------------------
 
 def test_flush_would_block(Writer):
@@ -737,8 +765,9 @@ def test_seek_and_truncate_flush_first(Writer):
         return t, raw.calls, bytes(raw.contents)
 
     trace, calls, contents = same(Writer, scenario)
-    # the write before a seek reaches the raw before the seek does
+    # what was written before a seek or a truncate reaches the raw before it
     assert calls.index(("write", b"0123456789")) < calls.index(("seek", 2, 0))
+    assert calls.index(("write", b"zz")) < calls.index(("truncate", 4))
 
 
 @pytest.mark.parametrize("args", [(0, 3), (0, 4), (0, 5), (0, 7), (0, -1), ("x",), (1.5,), (None,), (2**70,)],
@@ -1284,6 +1313,52 @@ def test_dropped_writer_failing_close_is_unraisable_like_stdlib(Writer, monkeypa
 
     seen, raw_closed = same(Writer, scenario)
     assert raw_closed
+
+
+_EXIT_SCRIPT = """
+import io, sys
+{import_line}
+W = {cls}
+kind = sys.argv[2]
+if kind == "global":
+    keep = W(io.FileIO(sys.argv[1], "wb"), 64)
+    keep.write(b"at exit")
+elif kind == "self-cycle":
+    w = W(io.FileIO(sys.argv[1], "wb"), 64)
+    w.write(b"at exit")
+    w.x = w
+    del w
+elif kind == "cycle-through-raw":
+    class Raw(io.FileIO):
+        pass
+    raw = Raw(sys.argv[1], "wb")
+    w = W(raw, 64)
+    raw.writer = w
+    w.write(b"at exit")
+    del w, raw
+"""
+
+
+@pytest.mark.parametrize("kind", ["global", "self-cycle", "cycle-through-raw"])
+def test_interpreter_exit_keeps_data(Writer, tmp_path, kind):
+    """A writer never closed, left to interpreter exit (alive, or in a cycle with itself
+    or through its raw): ringwriter's bytes reach the file (the stdlib may lose them,
+    gh-62052: only ringwriter is held to it)."""
+    path = tmp_path / "exit"
+    if Writer is RW:
+        import_line, cls = "import ringwriter", "ringwriter.BufferedWriter"
+    else:
+        import_line, cls = "", "io.BufferedWriter"
+    package_root = os.path.dirname(os.path.dirname(ringwriter.__file__))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_SCRIPT.format(import_line=import_line, cls=cls), str(path), kind],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    if Writer is RW:
+        assert path.read_bytes() == b"at exit"
+        assert "Traceback" not in done.stderr, done.stderr
 
 
 # --- the fd path: a FileIO closed behind the writer's back ----------------------------
