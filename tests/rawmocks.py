@@ -123,9 +123,11 @@ class ScriptedRaw(io.RawIOBase):
     - ``capacity``: if not None, at most this many bytes in total are accepted (like a
       full pipe): beyond it, writes return None. Set ``raw.capacity = None`` to drain.
       Applies on top of the script/default action (the action sees a truncated view).
+    - ``when_full``: the action once ``capacity`` is reached (default ``would_block()``;
+      e.g. ``raise_blocking()`` for a raw that raises instead of returning None).
     - ``seekable``: support tell/seek/truncate over an in-memory file image
       (``raw.contents``) with position ``raw.pos``; writes land at ``pos``.
-    - ``writable``: what ``writable()`` returns (False for the constructor check).
+    - ``writable``, ``readable``: what ``writable()`` / ``readable()`` return.
     - ``close_error``: an exception raised by ``close()`` after the raw is marked closed
       (raised once; later ``close()`` calls are no-ops like any closed stream).
     - ``name``, ``mode``: set as attributes when given (they appear in writer reprs).
@@ -133,8 +135,8 @@ class ScriptedRaw(io.RawIOBase):
       ``io.UnsupportedOperation`` like ``io.RawIOBase``).
     """
 
-    def __init__(self, script=(), *, default=None, capacity=None, seekable=False,
-                 writable=True, close_error=None, name=None, mode=None, fileno=None,
+    def __init__(self, script=(), *, default=None, capacity=None, when_full=None, seekable=False,
+                 writable=True, readable=False, close_error=None, name=None, mode=None, fileno=None,
                  isatty=False):
         super().__init__()
         if callable(script):
@@ -142,8 +144,10 @@ class ScriptedRaw(io.RawIOBase):
         self.script = list(script)
         self.default = accept() if default is None else default
         self.capacity = capacity
+        self.when_full = would_block() if when_full is None else when_full
         self._seekable = seekable
         self._writable = writable
+        self._readable = readable
         self.close_error = close_error
         if name is not None:
             self.name = name
@@ -189,7 +193,7 @@ class ScriptedRaw(io.RawIOBase):
         return self._writable
 
     def readable(self):
-        return False
+        return self._readable
 
     def seekable(self):
         return self._seekable
@@ -199,12 +203,12 @@ class ScriptedRaw(io.RawIOBase):
         self.calls.append(("write", bytes(view)))
         if self.closed:
             raise ValueError("write to closed file")
-        action = self.script.pop(0) if self.script else self.default
         if self.capacity is not None:
             room = max(0, self.capacity - len(self._data))
             if room == 0:
-                return None
+                return self.when_full(self, view)  # the script is not consumed
             view = view[:room]
+        action = self.script.pop(0) if self.script else self.default
         return action(self, view)
 
     def flush(self):

@@ -314,9 +314,13 @@ def test_cycle_is_collected_and_flushed(Writer, tmp_path, raw_kind):
 
 # --- write ----------------------------------------------------------------------------
 
-def _bytes_likes():
+def _mmap():
     m = mmap.mmap(-1, 12)
     m[:] = b"mmap content"
+    return m
+
+
+def _bytes_likes():
     return {
         "bytes": lambda: b"plain bytes",
         "bytearray": lambda: bytearray(b"a bytearray"),
@@ -324,7 +328,7 @@ def _bytes_likes():
         "memoryview-itemsize-4": lambda: memoryview(array.array("i", [1, -2, 3, 0x7FFFFFFF])),
         "memoryview-2d": lambda: memoryview(bytearray(b"0123456789AB")).cast("B", [3, 4]),
         "array-d": lambda: array.array("d", [1.5, -2.25]),
-        "mmap": lambda: m,
+        "mmap": _mmap,
         "empty": lambda: b"",
     }
 
