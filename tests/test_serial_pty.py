@@ -1,0 +1,215 @@
+"""Serial lines on a pseudo-terminal (os.openpty, the slave in raw mode so that no byte is
+translated, the master drained from a thread: pyserial's flush is tcdrain, which on a
+pty blocks until the master reads, pyserial issue 625).
+
+The slave is opened as a pyserial ``serial.Serial`` (an io.RawIOBase: ringwriter's
+portable raw.write() path) and as a plain ``io.FileIO`` (its fd path). What the master
+reads must be exactly what was written, in order. "Nothing arrived yet" is checked
+without timing: a sentinel is written straight to the slave descriptor, and everything
+the master read before the sentinel must be what was expected (for instance nothing).
+"""
+import errno
+import io
+import os
+import threading
+import time
+
+import pytest
+
+from differential import FdDrainer, hang_guard, payload, write_sizes
+
+serial = pytest.importorskip("serial", reason="pyserial is a test dependency (pip install '.[test]')")
+termios = pytest.importorskip("termios", reason="no termios: not a POSIX system")
+tty = pytest.importorskip("tty")
+
+import ringwriter  # noqa: E402
+
+RAW_KINDS = ["serial", "fileio-path", "fileio-fd"]
+
+
+@pytest.fixture(autouse=True)
+def _no_hangs():
+    with hang_guard(60):
+        yield
+
+
+class Pty:
+    def __init__(self):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.name = os.ttyname(self.slave)
+        self.drainer = FdDrainer(self.master)
+        self.opened = []
+
+    def open_raw(self, kind, **serial_options):
+        if kind == "serial":
+            raw = serial.Serial(self.name, **serial_options)
+        elif kind == "fileio-path":
+            raw = io.FileIO(self.name, "wb")
+        else:
+            raw = io.FileIO(self.slave, "wb", closefd=False)
+        self.opened.append(raw)
+        return raw
+
+    def mark(self, sentinel):
+        """Write ``sentinel`` straight to the slave, wait until the master has it, and
+        return everything the master read so far."""
+        before = len(self.drainer.snapshot())
+        os.write(self.slave, sentinel)
+        data = self.drainer.wait_for(before + len(sentinel), timeout=20)
+        deadline = time.monotonic() + 20
+        while not data.endswith(sentinel) and time.monotonic() < deadline:
+            data = self.drainer.wait_for(len(data) + 1, timeout=0.5)
+        assert data.endswith(sentinel), f"sentinel {sentinel!r} never arrived: {data[-80:]!r}"
+        return data
+
+    def close(self):
+        for raw in self.opened:
+            try:
+                if isinstance(raw, serial.Serial):
+                    raw.close()
+                elif not raw.closed:
+                    raw.close()
+            except OSError:
+                pass
+        os.close(self.slave)
+        self.drainer.stop()
+        self.drainer.join(5)
+        os.close(self.master)
+
+
+@pytest.fixture
+def pty():
+    p = Pty()
+    p.drainer.start()
+    yield p
+    p.close()
+
+
+@pytest.mark.parametrize("raw_kind", RAW_KINDS)
+@pytest.mark.parametrize("buffer_size", [1, 7, 4096, 65536])
+def test_bytes_read_back_on_the_master(AnyWriter, pty, raw_kind, buffer_size):
+    """All 256 byte values, in writes of every size around the buffer, more in total than
+    the tty holds (so writes block until the master drains): exactly those bytes."""
+    chunks = [bytes(range(256))] + [payload(n, (buffer_size, i)) for i, n in enumerate(write_sizes(buffer_size, 5, 40000 if buffer_size > 64 else 12000))]
+    writer = AnyWriter(pty.open_raw(raw_kind), buffer_size)
+    for chunk in chunks:
+        assert writer.write(chunk) == len(chunk)
+    writer.flush()
+    expected = b"".join(chunks)
+    assert pty.mark(b"<end>") == expected + b"<end>"
+    writer.close()
+
+
+@pytest.mark.parametrize("raw_kind", RAW_KINDS)
+def test_nothing_arrives_before_flush(Writer, pty, raw_kind):
+    writer = Writer(pty.open_raw(raw_kind), 4096)
+    writer.write(b"hello ")
+    writer.write(b"x" * 4000)  # 4006 < 4096: still buffered
+    assert pty.mark(b"#1") == b"#1"
+    writer.flush()
+    assert pty.mark(b"#2") == b"#1hello " + b"x" * 4000 + b"#2"
+    writer.write(b"tail")
+    assert pty.mark(b"#3").endswith(b"#2#3")
+    writer.close()
+    assert pty.mark(b"#4").endswith(b"#2#3tail#4")
+
+
+@pytest.mark.parametrize("raw_kind", RAW_KINDS)
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-16-le"])
+def test_line_buffered_text_delivers_each_line_at_its_newline(Writer, raw_kind, encoding):
+    """TextIOWrapper(line_buffering=True): a line arrives when its newline is written,
+    not before; the same snapshots with the stdlib's writer."""
+
+    def scenario(writer_class):
+        p = Pty()
+        p.drainer.start()
+        try:
+            text = io.TextIOWrapper(writer_class(p.open_raw(raw_kind), 4096), encoding=encoding, line_buffering=True)
+            snapshots = []
+            for index, piece in enumerate(["abc", "déf\n", "no newline yet", " still", "\n", "x\ny", "z", "\n\n"]):
+                text.write(piece)
+                sentinel = f"<{index}>".encode()
+                snapshots.append(p.mark(sentinel))
+            text.close()
+            snapshots.append(p.mark(b"<closed>"))
+            return snapshots
+        finally:
+            p.close()
+
+    ref = scenario(io.BufferedWriter)
+    enc = lambda s: s.encode(encoding)  # noqa: E731
+    assert ref[0] == b"<0>"  # the premise, on the stdlib: "abc" has no newline
+    assert ref[1] == b"<0>" + enc("abcdéf\n") + b"<1>"
+    assert ref[5].endswith(b"<4>" + enc("x\ny") + b"<5>")
+    assert scenario(Writer) == ref
+
+
+def test_writer_flush_does_not_drain_the_serial_line(Writer):
+    """flush() hands bytes to the kernel and returns; it does not call Serial.flush()
+    (tcdrain), which on a pty would block until the master reads. The master is not
+    read at all here until a watchdog (5 s) gives up waiting."""
+    p = Pty()
+    try:
+        port = p.open_raw("serial")
+        writer = Writer(port, 64)
+        writer.write(b"queued on the line")
+        rescued = threading.Event()
+        done = threading.Event()
+
+        def watchdog():
+            if not done.wait(5):
+                rescued.set()
+                p.drainer.start()  # let a blocked tcdrain finish
+
+        guard = threading.Thread(target=watchdog, daemon=True)
+        guard.start()
+        writer.flush()
+        done.set()
+        guard.join()
+        assert not rescued.is_set(), "flush() waited for the line to drain"
+        if not p.drainer.is_alive():
+            p.drainer.start()
+        assert p.mark(b"!") == b"queued on the line!"
+        writer.close()
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("buffer_size", [16, 4096])
+def test_serial_write_timeout_propagates_and_loses_nothing(Writer, buffer_size):
+    """pyserial with write_timeout raises SerialTimeoutException (an OSError) when the
+    line does not take the bytes in time: it propagates out of write()/flush() and the
+    bytes stay buffered, to be sent by a later flush. (pyserial does not say how much it
+    wrote before timing out, so both writers send that part again: the stdlib is the
+    judge of exactly what arrives.)"""
+
+    def scenario(writer_class):
+        p = Pty()  # the master is not drained until the timeout happened
+        try:
+            port = p.open_raw("serial", write_timeout=0.2)
+            writer = writer_class(port, buffer_size)
+            data = payload(256 * 1024, buffer_size)
+            errors = []
+            for chunk in (data[:100], data[100:]):
+                try:
+                    writer.write(chunk)
+                except serial.SerialTimeoutException as error:
+                    errors.append((type(error).__name__, str(error), isinstance(error, OSError)))
+                    break
+            p.drainer.start()
+            pending = data[100:] if len(errors) == 0 else b""
+            writer.flush()
+            writer.close()
+            received = p.mark(b"<end>")[: -len(b"<end>")]
+            return errors, received, data, pending
+        finally:
+            p.close()
+
+    ref_errors, ref_received, data, _ = scenario(io.BufferedWriter)
+    assert ref_errors and ref_errors[0][2], "premise: the line filled up and pyserial timed out"
+    errors, received, _, _ = scenario(Writer)
+    assert errors == ref_errors
+    assert received == ref_received
+    # nothing lost: the stream ends with everything accepted before the timeout, once.
+    assert received.startswith(data[:100])
