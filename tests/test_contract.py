@@ -126,6 +126,17 @@ def payload(n, salt=0):
     return bytes((i * 7 + salt * 31 + i // 251) % 256 for i in range(n))
 
 
+def make_raw(raw_kind, tmp_path, W, **options):
+    """``(raw, reached)``: a ScriptedRaw, or an io.FileIO over a file of its own per
+    writer class, and a function returning the bytes that reached it so far."""
+    if raw_kind == "scripted":
+        raw = ScriptedRaw(**options)
+        return raw, lambda: raw.data
+    path = tmp_path / f"{raw_kind}-{W.__module__}"
+    raw = io.FileIO(path, "wb")
+    return raw, path.read_bytes
+
+
 # --- the package ----------------------------------------------------------------------
 
 def test_extension_module_and_exports():
@@ -399,24 +410,33 @@ def test_write_wrong_argument_count(Writer):
     same(Writer, scenario)
 
 
-@pytest.mark.parametrize("case", ["buffered", "direct", "partial-then-blocked"])
-def test_caller_may_mutate_after_write(Writer, case):
+@pytest.mark.parametrize("case", ["buffered", "direct", "partial-then-blocked",
+                                  "fileio-buffered", "fileio-direct", "fileio-pending-direct"])
+def test_caller_may_mutate_after_write(Writer, tmp_path, case):
     """Whatever write() accepted is already copied (or written): changing the bytearray
     afterwards does not change what reaches the raw."""
     original = payload(40)
 
     def scenario(W):
-        raw = ScriptedRaw()
+        raw, reached = make_raw("fileio" if case.startswith("fileio") else "scripted", tmp_path, W)
         w = W(raw, 16)
         t = Trace()
-        buf = bytearray(original[:10] if case == "buffered" else original)
+        if case == "fileio-pending-direct":
+            t.do("pending", w.write, b"pending")
+        buf = bytearray(original[:10] if case.endswith("buffered") else original)
         if case == "partial-then-blocked":
             raw.script = [accept(5), would_block()]
         result = t.do("write", w.write, buf)
         buf[:] = b"\xff" * len(buf)
-        raw.script = []
+        if not case.startswith("fileio"):
+            raw.script = []
         t.do("flush", w.flush)
-        return t, raw.data, result if isinstance(result, int) else result.characters_written
+        data = reached()
+        w.close()
+        if case == "fileio-pending-direct":
+            assert data[:7] == b"pending"
+            data = data[7:]
+        return t, data, result if isinstance(result, int) else result.characters_written
 
     trace, data, accepted = same(Writer, scenario)
     assert data == original[:accepted]
@@ -1112,22 +1132,28 @@ def _lines():
             payload(20), b"x" * 3]
 
 
+@pytest.mark.parametrize("raw_kind", ["scripted", "fileio"])
 @pytest.mark.parametrize("container", ["list", "tuple", "generator"])
 @pytest.mark.parametrize("buffer_size", [4, 16, 1024])
-def test_writelines_bytes(Writer, container, buffer_size):
+def test_writelines_bytes(Writer, tmp_path, raw_kind, container, buffer_size):
+    """The same bytes; on a scripted raw also the same raw.write() calls."""
     def scenario(W):
-        raw = ScriptedRaw()
+        raw, reached = make_raw(raw_kind, tmp_path, W)
         w = W(raw, buffer_size)
         t = Trace()
         lines = _lines()
         arg = {"list": list, "tuple": tuple, "generator": lambda ls: (x for x in ls)}[container](lines)
         t.do("writelines", w.writelines, arg)
-        t.note("writes before flush", raw.writes)
+        t.do("tell", w.tell) if raw_kind == "fileio" else t.note("writes", raw.writes)
         t.do("flush", w.flush)
-        return t, raw.data, raw.writes
+        data = reached()
+        t.do("writelines many small", w.writelines, [b"%d," % i for i in range(300)])
+        t.do("close", w.close)
+        return t, data, reached()
 
-    trace, data, writes = same(Writer, scenario)
+    trace, data, final = same(Writer, scenario)
     assert data == b"".join(memoryview(x).tobytes() for x in _lines())
+    assert final == data + b"".join(b"%d," % i for i in range(300))
 
 
 @pytest.mark.parametrize("raw_kind", ["scripted", "fileio"])
@@ -1195,24 +1221,26 @@ def test_writelines_would_block(Writer):
 
 # --- TextIOWrapper over the writer ----------------------------------------------------
 
+@pytest.mark.parametrize("raw_kind", ["scripted", "fileio"])
 @pytest.mark.parametrize("line_buffering", [False, True])
 @pytest.mark.parametrize("write_through", [False, True])
-def test_textiowrapper(Writer, line_buffering, write_through):
+def test_textiowrapper(Writer, tmp_path, raw_kind, line_buffering, write_through):
     """The same bytes reach the raw at the same moments as under the stdlib."""
     def scenario(W):
-        raw = ScriptedRaw()
+        raw, reached = make_raw(raw_kind, tmp_path, W)
         text = io.TextIOWrapper(W(raw, 16), encoding="utf-8", newline="\n",
                                 line_buffering=line_buffering, write_through=write_through)
         moments = []
         for piece in ["abc", "def\n", "\u00e9t\u00e9 ", "x" * 20, "no newline", "\n", "end"]:
-            moments.append((text.write(piece), raw.data, len(raw.writes)))
+            extra = len(raw.writes) if raw_kind == "scripted" else text.tell()
+            moments.append((text.write(piece), reached(), extra))
         text.flush()
-        moments.append(("flush", raw.data))
+        moments.append(("flush", reached()))
         text.reconfigure(line_buffering=not line_buffering)
         text.write("after\nreconfigure")
-        moments.append(("reconfigured", raw.data))
+        moments.append(("reconfigured", reached()))
         text.close()
-        moments.append(("closed", raw.data, raw.closed))
+        moments.append(("closed", reached(), raw.closed))
         return moments
 
     moments = same(Writer, scenario)
