@@ -1,90 +1,51 @@
 """``python -m ringwriter bench``: a quick side-by-side of ringwriter and io.BufferedWriter.
 
-Each workload writes to a regular file in a temporary directory. Implementations take
-turns within every repetition (so a noisy neighbour hurts both alike) and the best
-repetition counts. The number that matters is the ratio, not the nanoseconds.
+The workloads are the full benchmark suite's (``ringwriter._workloads``), written to a
+regular file in a temporary directory with the default buffer size, in this process and
+with nothing to install. The two writers take turns within every repetition (so a noisy
+neighbour hurts both alike) and the best repetition counts. The number that matters is
+the ratio, not the nanoseconds. ``benchmarks/run.py`` is the full, pyperf-based run.
 """
 import io
-import os
-import tempfile
-import time
-from typing import Callable, Dict, List, NamedTuple
+from typing import Dict, List
 
-from ringwriter._writer import BufferedWriter
+from ringwriter._sinks import FileSink
+from ringwriter._workloads import BASELINE, IMPLEMENTATIONS, cases, time_runs
 
-IMPLEMENTATIONS: Dict[str, Callable[..., io.BufferedIOBase]] = {
-    "io.BufferedWriter": io.BufferedWriter,
-    "ringwriter": BufferedWriter,
-}
-
-
-class Workload(NamedTuple):
-    name: str
-    unit: str
-    operations: int
-    run: Callable[[io.BufferedIOBase, int], None]
-
-
-def _writes(payload: bytes) -> Callable[[io.BufferedIOBase, int], None]:
-    def run(writer: io.BufferedIOBase, count: int) -> None:
-        write = writer.write
-        for _ in range(count):
-            write(payload)
-
-    return run
-
-
-def _writelines(lines: List[bytes]) -> Callable[[io.BufferedIOBase, int], None]:
-    def run(writer: io.BufferedIOBase, count: int) -> None:
-        writelines = writer.writelines
-        for _ in range(count):
-            writelines(lines)
-
-    return run
-
-
-def workloads(scale: float) -> List[Workload]:
-    """The quick set, with operation counts multiplied by ``scale``."""
-    def n(count: int) -> int:
-        return max(1, int(count * scale))
-
-    return [
-        Workload("write 32 B", "write", n(200_000), _writes(b"x" * 31 + b"\n")),
-        Workload("write 200 B", "write", n(100_000), _writes(b"y" * 199 + b"\n")),
-        Workload("writelines 1000 x 32 B", "call", n(300), _writelines([b"z" * 31 + b"\n"] * 1000)),
-        Workload("write 1 MiB", "write", n(200), _writes(b"w" * (1 << 20))),
-    ]
-
-
-def time_once(factory: Callable[..., io.BufferedIOBase], workload: Workload, path: str) -> float:
-    """Nanoseconds per operation for one run, flush and close included."""
-    writer = factory(io.FileIO(path, "w"))
-    start = time.perf_counter_ns()
-    workload.run(writer, workload.operations)
-    writer.close()
-    return (time.perf_counter_ns() - start) / workload.operations
+QUICK_IMPLEMENTATIONS = tuple(
+    implementation for implementation in IMPLEMENTATIONS
+    if implementation.name in (BASELINE, "ringwriter")
+)
 
 
 def measure(repeat: int = 5, scale: float = 1.0) -> List[Dict[str, object]]:
-    """Best-of-``repeat`` ns/op for every workload and implementation, with ratios."""
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="ringwriter-bench-") as directory:
-        path = os.path.join(directory, "out")
-        for workload in workloads(scale):
-            best = {name: float("inf") for name in IMPLEMENTATIONS}
+    """Best-of-``repeat`` ns/op for every workload and both writers, with ratios."""
+    rows: List[Dict[str, object]] = []
+    quick_cases = list(cases(scale, QUICK_IMPLEMENTATIONS, targets=("file",),
+                             buffer_sizes=(io.DEFAULT_BUFFER_SIZE,)))
+    with FileSink() as sink:
+        for workload_cases in _by_workload(quick_cases):
+            best = {case.implementation.name: float("inf") for case in workload_cases}
             for _ in range(repeat):
-                for name, factory in IMPLEMENTATIONS.items():
-                    best[name] = min(best[name], time_once(factory, workload, path))
-            baseline = best["io.BufferedWriter"]
-            for name, ns in best.items():
+                for case in workload_cases:
+                    ns_per_op = time_runs(case, sink, runs=1) * 1e9 / case.operations
+                    best[case.implementation.name] = min(best[case.implementation.name], ns_per_op)
+            for case in workload_cases:
                 rows.append({
-                    "workload": workload.name,
-                    "unit": workload.unit,
-                    "implementation": name,
-                    "ns_per_op": ns,
-                    "speedup_vs_io": baseline / ns,
+                    "workload": case.workload.name,
+                    "unit": case.workload.unit,
+                    "implementation": case.implementation.name,
+                    "ns_per_op": best[case.implementation.name],
+                    "speedup_vs_io": best[BASELINE] / best[case.implementation.name],
                 })
     return rows
+
+
+def _by_workload(quick_cases: list) -> List[list]:
+    groups: Dict[str, list] = {}
+    for case in quick_cases:
+        groups.setdefault(case.workload.name, []).append(case)
+    return list(groups.values())
 
 
 def format_table(rows: List[Dict[str, object]]) -> str:
