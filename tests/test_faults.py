@@ -451,3 +451,99 @@ def test_dev_full_enospc_like_stdlib(raw_class, buffer_size):
     ref = scenario(REF)
     assert ("raise", "OSError", errno.ENOSPC) in [entry[:3] for entry in ref if isinstance(entry, tuple)]
     assert scenario(OURS) == ref
+
+
+@pytest.mark.parametrize("where", ["flush", "write-buffering", "write-direct"])
+@pytest.mark.parametrize("c_errno", [0, errno.EAGAIN, errno.EBADF])
+def test_blocking_errno_follows_the_c_errno_left_by_raw_write(where, c_errno):
+    """When raw.write() returns None the stdlib builds its BlockingIOError from the C
+    errno the call left behind (0 for a raw that made no failing system call, EAGAIN for
+    one whose os.write() failed with it, like socket.SocketIO): errno and message show it.
+    (Ported from the other issue-3 session's first test_faults.py.)"""
+
+    def set_errno_then_block(raw, view):
+        if c_errno:
+            r, w = os.pipe()
+            try:
+                if c_errno == errno.EBADF:
+                    os.close(w)
+                else:
+                    os.set_blocking(w, False)
+                    try:
+                        while True:
+                            os.write(w, b"\0" * 65536)
+                    except BlockingIOError:
+                        pass
+                try:
+                    os.write(w, b"x")  # leaves errno = EBADF or EAGAIN
+                except OSError:
+                    pass
+            finally:
+                os.close(r)
+                if c_errno != errno.EBADF:
+                    os.close(w)
+        return None
+
+    def scenario(writer_class):
+        raw = ScriptedRaw([set_errno_then_block])
+        writer = writer_class(raw, 4)
+        if where == "flush":
+            writer.write(b"ab")
+            return outcome(writer.flush)
+        if where == "write-buffering":
+            writer.write(b"abc")
+            return outcome(writer.write, b"de")
+        return outcome(writer.write, b"abcdefghij")
+
+    ref = scenario(REF)
+    assert ref[1] == "BlockingIOError"
+    assert scenario(OURS) == ref
+
+
+def test_raw_closed_behind_the_writers_back():
+    def scenario(writer_class):
+        raw = ScriptedRaw()
+        writer = writer_class(raw, 8)
+        writer.write(b"abc")
+        raw.close()
+        return [
+            outcome(writer.write, b"d"),
+            outcome(writer.flush),
+            outcome(writer.tell),
+            outcome(writer.close),
+            writer.closed,
+            raw.calls,
+        ]
+
+    assert scenario(OURS) == scenario(REF)
+
+
+def test_tell_after_failed_close_with_a_raw_that_answers():
+    """A close() whose flush failed (would block after a short write), then tell() on a
+    raw that still answers tell() once closed (io.FileIO would raise ValueError): the
+    stdlib computes its position from the state the failed flush left (found by the
+    state machine in test_stateful.py, whose raws refuse tell() once closed)."""
+
+    def scenario(writer_class):
+        raw = ScriptedRaw(seekable=True, capacity=1)
+        writer = writer_class(raw, 2)
+        log = [outcome(writer.write, b"ab"), outcome(writer.close), outcome(writer.tell)]
+        log = [neutral_blocking_errno(entry) for entry in log]
+        return log, raw.calls, raw.pos
+
+    ref = scenario(REF)
+    assert ref[0][1][1] == "BlockingIOError"
+    assert scenario(OURS) == ref
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="this OS has no /dev/full")
+@pytest.mark.parametrize("mode", ["wb", "w"])
+def test_dev_full_through_open(mode):
+    def scenario(opener):
+        f = opener("/dev/full", mode)
+        data = "abc" if mode == "w" else b"abc"
+        return [outcome(f.write, data), outcome_chain(f.close), f.closed, outcome(f.write, data)]
+
+    ref = scenario(open)
+    assert ref[1][0] == "raise"
+    assert scenario(ringwriter.open) == ref

@@ -69,7 +69,7 @@ def make_action(fault):
 class ClosedCheckingRaw(ScriptedRaw):
     """tell/seek/truncate on a closed raw raise ValueError, as io.FileIO's do (ScriptedRaw
     keeps answering them). A raw that answers tell() after close shows a stdlib quirk of
-    its own: see test_lifecycle.py::test_tell_after_failed_close_with_a_raw_that_answers."""
+    its own: see test_faults.py::test_tell_after_failed_close_with_a_raw_that_answers."""
 
     def _check_open(self, name):
         if self.closed:
