@@ -103,6 +103,9 @@ cdef extern from *:
 
     /* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
        raises it. */
+    static int ringwriter_get_errno(void) { return errno; }
+    static void ringwriter_set_errno(int err) { errno = err; }
+
     static int ringwriter_raise_errno(int err) {
         errno = err;
         PyErr_SetFromErrno(PyExc_OSError);
@@ -129,6 +132,8 @@ cdef extern from *:
     Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
     int RINGWRITER_FILEIO_FD(object fileio)
     int raise_errno "ringwriter_raise_errno"(int err) except -1
+    int get_errno "ringwriter_get_errno"()
+    void set_errno "ringwriter_set_errno"(int err)
 
 cdef Py_ssize_t _DEFAULT_BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
 cdef object _FileIO = io.FileIO
@@ -137,6 +142,29 @@ cdef str _WOULD_BLOCK = "write could not complete without blocking"
 cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
 cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
 cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
+
+
+def _stdlib_writes_full_buffers_through():
+    """Whether this Python's io.BufferedWriter writes a write of buffer_size bytes
+    straight to the raw stream (CPython 3.13 does) instead of buffering it."""
+    class Probe(io.RawIOBase):
+        written = 0
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            Probe.written += len(b)
+            return len(b)
+
+    writer = io.BufferedWriter(Probe(), 4)
+    writer.write(b"full")
+    writes_through = Probe.written == 4
+    writer.detach()
+    return writes_through
+
+
+cdef bint _STDLIB_WRITES_FULL_BUFFERS_THROUGH = _stdlib_writes_full_buffers_through()
 
 class WriterStats(collections.namedtuple(
     "WriterStats",
@@ -170,6 +198,15 @@ cdef str _type_name(object instance):
     "ringwriter._writer.BufferedWriter", or just the name of a Python subclass."""
     cdef object instance_type = type(instance)
     return (<PyTypeObject *>instance_type).tp_name.decode()
+
+
+cdef Py_ssize_t _as_offset(object target) except? -1:
+    """A seek target as the stdlib's PyNumber_AsOff_t(target, ValueError) reads it."""
+    try:
+        return PyNumber_AsSsize_t(target, ValueError)
+    except ValueError:
+        pass
+    raise ValueError(f"cannot fit '{type(target).__name__}' into an offset-sized integer")
 
 
 cdef Py_ssize_t _as_length(object value):
@@ -223,6 +260,11 @@ cdef class BufferedWriter:
     cdef bint _finalizing
     cdef char *_ring
     cdef Py_ssize_t _size
+    # The largest write that may be buffered rather than written through: the whole
+    # buffer, or one byte less where the running stdlib writes full buffers directly.
+    cdef Py_ssize_t _buffered_limit
+    # errno as the stdlib's BlockingIOError reports it: C's errno after the raw write.
+    cdef int _blocked_errno
     cdef Py_ssize_t _head
     cdef Py_ssize_t _count
     cdef Py_ssize_t _abs_pos
@@ -267,6 +309,7 @@ cdef class BufferedWriter:
         if self._ring == NULL:
             raise MemoryError()
         self._size = buffer_size
+        self._buffered_limit = buffer_size - 1 if _STDLIB_WRITES_FULL_BUFFERS_THROUGH else buffer_size
         self._head = 0
         self._count = 0
         self._owner = 0
@@ -389,6 +432,7 @@ cdef class BufferedWriter:
                 PyErr_CheckSignals()
                 continue
             if err == EAGAIN or err == EWOULDBLOCK:
+                self._blocked_errno = err
                 return -1
             raise_errno(err)
 
@@ -400,12 +444,15 @@ cdef class BufferedWriter:
         try:
             while True:
                 self._raw_writes += 1
+                set_errno(0)
                 try:
                     result = self._raw.write(view)
                 except OSError as error:
+                    self._blocked_errno = get_errno()
                     if error.errno == EINTR:
                         continue
                     raise
+                self._blocked_errno = get_errno()
                 break
         finally:
             # The view points into the ring, which changes and is freed at close: a raw
@@ -450,14 +497,14 @@ cdef class BufferedWriter:
             if self._fd_path:
                 written = self._fd_writev(iov, self._ring_iov(iov))
                 if written == -1:
-                    raise BlockingIOError(EAGAIN, _WOULD_BLOCK, 0)
+                    raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
                 self._consume(written)
                 if self._count > 0:
                     PyErr_CheckSignals()
             else:
                 written = self._raw_write(self._ring + self._head, self._count)
                 if written == -2:
-                    raise BlockingIOError(EAGAIN, _WOULD_BLOCK, 0)
+                    raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
                 self._consume(written)
                 PyErr_CheckSignals()
         return 0
@@ -472,7 +519,7 @@ cdef class BufferedWriter:
         cdef bint partial = False
         while True:
             remaining = n - taken
-            if remaining <= self._size - self._count:
+            if remaining <= self._size - self._count and remaining <= self._buffered_limit:
                 self._append(data + taken, remaining)
                 return n
             if partial:
@@ -486,7 +533,7 @@ cdef class BufferedWriter:
             if written == -1:
                 accepted = min(remaining, self._size - self._count)
                 self._append(data + taken, accepted)
-                raise BlockingIOError(EAGAIN, _WOULD_BLOCK, taken + accepted)
+                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, taken + accepted)
             partial = written < self._count + remaining
             from_ring = min(written, self._count)
             self._consume(from_ring)
@@ -507,14 +554,16 @@ cdef class BufferedWriter:
                 self._append(data, n)
                 return n
             self._append(data, avail)
-            raise BlockingIOError(EAGAIN, _WOULD_BLOCK, avail)
+            raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, avail)
         remaining = n
         written = 0
-        while remaining > self._size:
+        while remaining > self._buffered_limit:
             avail = self._raw_write(data + written, n - written)
             if avail == -2:
+                if remaining == self._size:
+                    break  # exactly a buffer left: it fits
                 self._append(data + written, self._size)
-                raise BlockingIOError(EAGAIN, _WOULD_BLOCK, written + self._size)
+                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, written + self._size)
             written += avail
             remaining -= avail
             self._bytes_zero_copy += avail
@@ -532,6 +581,7 @@ cdef class BufferedWriter:
             and self._raw is not None
             and self._ring != NULL
             and n <= self._size - self._count
+            and n <= self._buffered_limit
             and RINGWRITER_FILEIO_FD(self._raw) >= 0
         ):
             self._write_calls += 1
@@ -545,7 +595,7 @@ cdef class BufferedWriter:
             if self._is_closed():
                 raise ValueError("write to closed file")
             # _is_closed may have run Python code: look again before touching the ring.
-            if self._owner == 0 and self._ring != NULL and n <= self._free_space():
+            if self._owner == 0 and self._ring != NULL and n <= self._free_space() and n <= self._buffered_limit:
                 self._write_calls += 1
                 self._append(data, n)
                 return n
@@ -554,7 +604,7 @@ cdef class BufferedWriter:
             if self._is_closed():
                 raise ValueError("write to closed file")
             self._write_calls += 1
-            if n <= self._free_space():
+            if n <= self._free_space() and n <= self._buffered_limit:
                 self._append(data, n)
                 return n
             if self._fd_path:
@@ -599,7 +649,7 @@ cdef class BufferedWriter:
             return start
         while index < end and _is_bytes(items[index]):
             n = _bytes_size(items[index])
-            if n > self._size - self._count:
+            if n > self._size - self._count or n > self._buffered_limit:
                 break
             self._write_calls += 1
             self._append(_bytes_data(items[index]), n)
@@ -738,7 +788,7 @@ cdef class BufferedWriter:
             raise ValueError("seek of closed file")
         if self._raw.seekable() is not True:
             raise _UnsupportedOperation("File or stream is not seekable.")
-        offset = PyNumber_AsSsize_t(target, ValueError)
+        offset = _as_offset(target)
         self._enter()
         try:
             self._flush_unlocked()
@@ -910,7 +960,8 @@ cdef class BufferedWriter:
         raise _UnsupportedOperation("read")
 
     def readlines(self, hint=-1):
-        """Not supported: raises io.UnsupportedOperation."""
+        """Not supported: raises io.UnsupportedOperation (ValueError once closed)."""
+        self._checkClosed()
         raise _UnsupportedOperation("read")
 
     def __iter__(self):
