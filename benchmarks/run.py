@@ -1,0 +1,160 @@
+"""The full benchmark suite: ringwriter against the alternatives, reproducible anywhere.
+
+    python -m pip install ".[bench]"
+    python benchmarks/run.py
+
+Every workload of ``ringwriter._workloads``, into a regular file and into a pipe that
+another process drains, with 8 KiB and 64 KiB buffers, through io.BufferedWriter,
+_pyio.BufferedWriter, os.write per call and ringwriter, all in one pyperf run (worker
+processes, calibrated loops, warm-ups, mean and standard deviation). Then, outside the
+timing: the system calls of one run of each case (strace, Linux), the zero-copy check of
+1 MiB writes, and memory (peak RSS, tracemalloc, growth over 10M writes).
+
+Writes to ``benchmarks/results/`` (or ``--results-dir``): ``results.md`` (the tables,
+machine and settings), ``speedups.png`` (the chart), ``pyperf.json`` (pyperf's raw
+suite: ``python -m pyperf stats/compare_to`` read it) and ``results.json`` (syscalls,
+memory, targets, machine). pyperf's own options apply (``--fast``, ``--rigorous``,
+``-p N``, ...); ``--only TEXT`` runs the cases whose name contains TEXT.
+"""
+import argparse
+import atexit
+import json
+import os
+import platform
+import sys
+import time
+from typing import Any, Dict, List, Optional
+
+import pyperf
+
+from chart import plot_speedups
+from memory import measure_memory
+from report import evaluate_targets, markdown, summarize
+from ringwriter import __version__
+from ringwriter._sinks import Sink, open_sink
+from ringwriter._workloads import Case, cases, time_runs
+from syscalls import count_syscalls, strace_available, zero_copy_probe
+
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+CHART_FILE = "speedups.png"
+# Chosen so that the full suite (84 cases) takes about 10 minutes on 2 quiet cores:
+# 24 values per case, from few enough processes that starting them (an interpreter, a
+# pipe reader) does not eat the budget. pyperf's --rigorous or -p/-n buy steadier
+# numbers with more time.
+PROCESSES = 6
+VALUES = 4
+
+# A worker measures one case, in one process: its sink is opened on the first call and
+# kept for the calibration, the warm-ups and the values, then closed at exit.
+_sinks: Dict[str, Sink] = {}
+
+
+def time_case(loops: int, case: Case) -> float:
+    """pyperf's time function: seconds for ``loops`` runs of ``case``."""
+    sink = _sinks.get(case.target)
+    if sink is None:
+        sink = _sinks[case.target] = open_sink(case.target)
+        atexit.register(sink.close)
+    return time_runs(case, sink, loops)
+
+
+def _forward_options(command: List[str], args: argparse.Namespace) -> None:
+    # Workers must see the same --only, or pyperf's task numbers would name other cases.
+    command.extend(["--only", args.only])
+
+
+def _machine(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
+    metadata = suite.get_metadata()
+    loads = [run.get_metadata()["load_avg_1min"] for benchmark in suite
+             for run in benchmark.get_runs() if "load_avg_1min" in run.get_metadata()]
+    return {
+        "cpu_model": metadata.get("cpu_model_name", platform.processor() or "unknown"),
+        "logical_cpus": os.cpu_count(),
+        "architecture": platform.machine(),
+        "kernel": f"{platform.system()} {platform.release()}",
+        "platform": metadata.get("platform", platform.platform()),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "ringwriter": __version__,
+        "pyperf": pyperf.__version__,
+        "load_avg_1min_during_runs": [min(loads), max(loads)] if loads else None,
+    }
+
+
+def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -> List[str]:
+    command = "python benchmarks/run.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    loads = machine["load_avg_1min_during_runs"]
+    load = (f"{loads[0]:.2f} to {loads[1]:.2f} over {machine['logical_cpus']} logical CPUs "
+            "(near or above the CPU count means other work shared the machine)") if loads else "not recorded"
+    return [
+        f"Made by `{command}` on {time.strftime('%Y-%m-%d %H:%M %Z')}; the run took "
+        f"{elapsed // 60:.0f} min {elapsed % 60:.0f} s.",
+        "",
+        f"- Machine: {machine['architecture']}, {machine['logical_cpus']} logical CPUs, {machine['cpu_model']}",
+        f"- Kernel: {machine['kernel']} ({machine['platform']})",
+        f"- Python: {machine['python']}; ringwriter {machine['ringwriter']}; pyperf {machine['pyperf']}",
+        f"- pyperf: {args.processes} worker processes x {args.values} values, {args.warmups} warm-up(s) "
+        f"each, loops calibrated to at least {args.min_time} s per value; mean ± standard deviation",
+        f"- Load average (1 min) while timing: {load}",
+    ]
+
+
+def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
+    return next((case for case in selected if case.workload.name == "1 MiB writes"
+                 and case.implementation.name == "ringwriter" and case.target == "file"), None)
+
+
+def main() -> None:
+    """Time every selected case with pyperf, then count, measure and write the results."""
+    runner = pyperf.Runner(processes=PROCESSES, values=VALUES, add_cmdline_args=_forward_options,
+                           metadata={"ringwriter_version": __version__})
+    runner.argparser.add_argument("--only", default="", metavar="TEXT",
+                                  help="run only the cases whose name contains TEXT, e.g. 'pipe | 64 KiB'")
+    runner.argparser.add_argument("--results-dir", default=RESULTS_DIR, metavar="DIR",
+                                  help="where to write the results (default: benchmarks/results)")
+    runner.argparser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
+    args = runner.parse_args()
+    selected = [case for case in cases() if args.only in case.name]
+    started = time.monotonic()
+    benchmarks = [runner.bench_time_func(case.name, time_case, case, inner_loops=case.operations)
+                  for case in selected]
+    if args.worker:
+        return
+    suite = pyperf.BenchmarkSuite([benchmark for benchmark in benchmarks if benchmark is not None])
+
+    if strace_available():
+        print(f"syscalls: one untimed run of each of the {len(selected)} cases under strace", flush=True)
+        syscalls = count_syscalls(selected)
+        probe_case = _zero_copy_case(selected)
+        zero_copy = zero_copy_probe(probe_case) if probe_case else None
+    else:
+        print("strace not found: no syscall counts, no zero-copy check", flush=True)
+        syscalls, zero_copy = {}, None
+    memory = None
+    if not args.no_memory:
+        print("memory: peak RSS, tracemalloc, 10M writes", flush=True)
+        memory = measure_memory()
+    elapsed = time.monotonic() - started
+
+    times = {benchmark.get_name(): (benchmark.mean(), benchmark.stdev() if benchmark.get_nvalue() > 1 else 0.0)
+             for benchmark in suite}
+    rows = summarize(selected, times, syscalls)
+    evaluated = evaluate_targets(rows, zero_copy, memory)
+    machine = _machine(suite)
+    header = _header(machine, args, elapsed)
+    os.makedirs(args.results_dir, exist_ok=True)
+    suite.dump(os.path.join(args.results_dir, "pyperf.json"), compact=False, replace=True)
+    with open(os.path.join(args.results_dir, "results.json"), "w") as results:
+        json.dump({"machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated,
+                   "syscalls": syscalls, "zero_copy": zero_copy, "memory": memory}, results, indent=1)
+    plot_speedups(rows, os.path.join(args.results_dir, CHART_FILE),
+                  f"ringwriter {__version__}: speed-up over io.BufferedWriter "
+                  f"({machine['python']}, {machine['kernel']}, {machine['cpu_model']})")
+    page = markdown(header, rows, evaluated, memory, CHART_FILE)
+    with open(os.path.join(args.results_dir, "results.md"), "w") as results_page:
+        results_page.write(page)
+    print(page)
+    print(f"\nwritten to {args.results_dir} in {elapsed // 60:.0f} min {elapsed % 60:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""System calls per run, counted with strace on separate, untimed runs.
+
+The parent starts ``strace -f`` on one child Python (this file run as a script) that
+does one run of each case, exactly as a timed run does (ringwriter._workloads.time_runs),
+each between two marker writes to the null device that name the case. Only the calls
+the child's own process makes between a case's markers count for it: the interpreter's
+start-up and the pipes' readers (traced children too) are left out. One child for all
+cases, so the trace costs one interpreter start-up, not one per case.
+
+``zero_copy_probe()`` also checks, from a trace and ringwriter's counters, that a 1 MiB
+payload leaves in the same writev(2) as the bytes already buffered, and is not copied.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+
+from ringwriter._sinks import open_sink
+from ringwriter._workloads import Case, cases, expected_output, time_runs
+
+TRACED = ("write", "writev", "lseek", "pwrite64")
+# Short enough for strace to print whole (it cuts strings at 32 characters).
+BEGIN = "rw-bench:begin:"
+END = "rw-bench:end:"
+# A buffered line written before the 1 MiB payloads in the zero-copy probe.
+PROBE_PREFIX = b"x" * 99 + b"\n"
+
+_CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")
+_MARKER = re.compile(r'"(rw-bench:(?:begin|end):)(\d+)"')
+_IOV_LEN = re.compile(r"iov_len=(\d+)")
+
+
+class TracedCall(NamedTuple):
+    """One traced system call of the measuring process."""
+
+    name: str
+    # The iovec lengths of a writev (as far as strace shows them); empty for the others.
+    lengths: List[int]
+
+
+def strace_available() -> bool:
+    """Whether strace can be run here (Linux with strace installed)."""
+    return shutil.which("strace") is not None
+
+
+def _calls_by_case(log: str) -> Dict[int, List[TracedCall]]:
+    """The calls between each case's markers, by case number, made by the process
+    that wrote the markers."""
+    by_case: Dict[int, List[TracedCall]] = {}
+    marker_pid = current = None
+    for line in log.splitlines():
+        match = _CALL.match(line)
+        if match is None:
+            continue
+        pid, name, arguments = match.groups()
+        marker = _MARKER.search(arguments) if name == "write" else None
+        if marker is not None:
+            marker_pid = pid
+            current = int(marker.group(2)) if marker.group(1) == BEGIN else None
+            if current is not None:
+                by_case[current] = []
+        elif current is not None and pid == marker_pid and name in TRACED:
+            by_case[current].append(TracedCall(name, [int(length) for length in _IOV_LEN.findall(arguments)]))
+    return by_case
+
+
+def _trace(mode: str, traced_cases: Sequence[Case]) -> Tuple[List[List[TracedCall]], str]:
+    """Every case's calls, in order, and what the child printed."""
+    with tempfile.TemporaryDirectory(prefix="ringwriter-strace-") as directory:
+        log_path = os.path.join(directory, "trace")
+        child = subprocess.run(
+            ["strace", "-f", "-qq", "-e", "signal=none", "-e", "trace=" + ",".join(TRACED),
+             "-o", log_path, sys.executable, __file__, mode, *(case.name for case in traced_cases)],
+            check=True, capture_output=True, text=True,
+        )
+        with open(log_path) as log:
+            by_case = _calls_by_case(log.read())
+    missing = [case.name for number, case in enumerate(traced_cases) if number not in by_case]
+    if missing:
+        raise RuntimeError(f"no markers in the trace for {missing}: the traced run failed")
+    return [by_case[number] for number in range(len(traced_cases))], child.stdout
+
+
+def count_syscalls(counted: Sequence[Case]) -> Dict[str, Dict[str, int]]:
+    """How many of each traced call one run of each case makes, by case name."""
+    results = {}
+    for case, calls in zip(counted, _trace("cases", counted)[0]):
+        counts = dict.fromkeys(TRACED, 0)
+        for call in calls:
+            counts[call.name] += 1
+        results[case.name] = counts
+    return results
+
+
+def zero_copy_probe(case: Case) -> Dict[str, Any]:
+    """Trace one run of ``case`` (ringwriter, 1 MiB writes) that starts with a buffered
+    100-byte line, and check that every payload leaves in one system call of its own,
+    the first in the same writev as the line, and that ringwriter's counters show only
+    the line copied into the buffer."""
+    traced, printed = _trace("zero-copy", [case])
+    # The lseek is the writer's constructor asking for the position.
+    writes = [call for call in traced[0] if call.name != "lseek"]
+    payload_size = len(expected_output(case._replace(operations=1)))
+    bytes_copied = json.loads(printed)["bytes_copied"]
+    return {
+        "payloads": case.operations,
+        "payload_size": payload_size,
+        "write_syscalls": len(writes),
+        "first_write": f"{writes[0].name} with iov_len {writes[0].lengths}" if writes else "none",
+        "bytes_copied": bytes_copied,
+        "passed": (
+            bool(writes)
+            and writes[0].lengths == [len(PROBE_PREFIX), payload_size]
+            and len(writes) == case.operations
+            and all(payload_size in call.lengths for call in writes)
+            and bytes_copied == len(PROBE_PREFIX)
+        ),
+    }
+
+
+def _probe_run(case: Case, raw: Any) -> int:
+    """The probe's run: a buffered line, then the workload. Returns the bytes copied."""
+    stream = case.open_stream(raw)
+    stream.write(PROBE_PREFIX)
+    case.workload.run(stream, case.operations)
+    stream.flush()
+    bytes_copied = stream.stats.bytes_copied
+    stream.close()
+    return bytes_copied
+
+
+def _run_between_markers(mode: str, case_names: Sequence[str]) -> None:
+    """The traced child: each case once, between its markers."""
+    by_name = {case.name: case for case in cases()}
+    marker = os.open(os.devnull, os.O_WRONLY)
+    for number, name in enumerate(case_names):
+        case = by_name[name]
+        with open_sink(case.target) as sink:
+            os.write(marker, f"{BEGIN}{number}".encode())
+            if mode == "zero-copy":
+                bytes_copied = _probe_run(case, sink.raw())
+            else:
+                time_runs(case, sink, runs=1)
+            os.write(marker, f"{END}{number}".encode())
+        if mode == "zero-copy":
+            print(json.dumps({"bytes_copied": bytes_copied}))
+    os.close(marker)
+
+
+if __name__ == "__main__":
+    _run_between_markers(sys.argv[1], sys.argv[2:])
