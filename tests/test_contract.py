@@ -1455,3 +1455,82 @@ def test_fileio_fast_path_data_order(Writer, tmp_path):
 
     trace, data = same(Writer, scenario)
     assert data == b"".join(payload(n, i) for i, n in enumerate(sizes))
+
+
+# --- appended by the second test_contract session (checks not covered above) ---------
+
+def test_constructor_argument_errors(Writer):
+    """Wrong constructor arguments: the stdlib's TypeError messages."""
+    def scenario(W):
+        t = Trace()
+        t.do("no argument", W)
+        t.do("three arguments", W, ScriptedRaw(), 8, 9)
+        t.do("size a str", W, ScriptedRaw(), "8")
+        t.do("size a float", W, ScriptedRaw(), 8.0)
+        t.do("unknown keyword", W, ScriptedRaw(), bogus=1)
+        t.do("raw by keyword", lambda: type(W(raw=ScriptedRaw(), buffer_size=8)) is W)
+        return t
+
+    trace = same(Writer, scenario)
+    assert [o[2]["type"] for o in trace[:5]] == [TypeError] * 5
+    assert trace[5] == ("raw by keyword", "ok", True)
+
+
+@pytest.mark.parametrize("buffer_size", [1, 2, 3])
+def test_partial_writes_small_buffers(Writer, buffer_size):
+    """A raw accepting at most k bytes per call, for every k, at the smallest buffer
+    sizes: the stdlib's raw.write() calls, return values and bytes."""
+    total = sum(_WRITE_SIZES)
+    expected_data = b"".join(payload(n, i) for i, n in enumerate(_WRITE_SIZES))
+    for k in range(1, total + 2):
+        def scenario(W):
+            raw = ScriptedRaw(accept(k))
+            w = W(raw, buffer_size)
+            t = Trace()
+            for i, n in enumerate(_WRITE_SIZES):
+                t.do(f"write {n}", w.write, payload(n, i))
+                t.note("reached a prefix", expected_data.startswith(raw.data))
+            t.do("flush", w.flush)
+            return t, raw.data, raw.writes
+
+        trace, data, writes = same(Writer, scenario)
+        assert data == expected_data, f"k={k}"
+        assert all(o[2] is True for o in trace if o[0] == "reached a prefix"), f"k={k}"
+
+
+def _exporters():
+    m = mmap.mmap(-1, 24)
+    m[:] = payload(24, 5)
+    return [bytearray(payload(5, 1)), bytearray(payload(30, 2)), m]
+
+
+@pytest.mark.parametrize("raw_kind", ["scripted", "scripted-blocked", "fileio"])
+@pytest.mark.parametrize("how", ["write", "writelines"])
+def test_buffer_exports_released(Writer, tmp_path, raw_kind, how):
+    """Once write()/writelines() returns (or raises BlockingIOError), the writer holds no
+    export of the caller's buffers: a bytearray can be resized and an mmap closed
+    (BufferError otherwise), and what reached the raw is unchanged by it."""
+    def scenario(W):
+        raw, reached = make_raw("fileio" if raw_kind == "fileio" else "scripted", tmp_path, W)
+        w = W(raw, 16)
+        if raw_kind == "scripted-blocked":
+            raw.script = [accept(3), would_block()]
+        t = Trace()
+        small, large, mapped = objects = _exporters()
+        if how == "write":
+            for obj in objects:
+                t.do("write", w.write, obj)
+        else:
+            t.do("writelines", w.writelines, objects)
+        t.do("resize small", small.extend, b"!")
+        t.do("resize large", large.extend, b"!")
+        t.do("close mmap", mapped.close)
+        if raw_kind.startswith("scripted"):
+            raw.script = []
+        t.do("flush", w.flush)
+        data = reached()
+        w.close()
+        return t, data
+
+    trace, data = same(Writer, scenario)
+    assert ("close mmap", "ok", None) in trace and ("resize large", "ok", None) in trace
