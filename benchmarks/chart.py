@@ -9,9 +9,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
 from ringwriter._workloads import BASELINE  # noqa: E402
-from report import Row  # noqa: E402
+from report import HIGHLIGHTED, Row  # noqa: E402
 
-HIGHLIGHTED = "ringwriter"
 TICKS = (0.01, 0.03, 0.1, 0.3, 1, 2, 3, 5, 10)
 
 

@@ -9,6 +9,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ringwriter._workloads import BASELINE, Case, skipped_combinations
 
+HIGHLIGHTED = "ringwriter"
+
 
 class Row(NamedTuple):
     """One case's measurements and its ratios against the baseline."""
@@ -98,7 +100,7 @@ def evaluate_targets(rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
     for target in TARGETS:
         cells, verdicts = {}, []
         for row in rows:
-            if row.case.workload.name == target.workload and row.case.implementation.name == "ringwriter":
+            if row.case.workload.name == target.workload and row.case.implementation.name == HIGHLIGHTED:
                 cell, verdict = _verdict(target, row)
                 cells[f"{row.case.target}, {row.case.buffer_size // 1024} KiB"] = cell
                 verdicts.append(verdict)
@@ -111,7 +113,7 @@ def evaluate_targets(rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
 def _zero_copy_target(zero_copy: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     wording = "1 MiB writes: zero bytes copied into the buffer"
     if zero_copy is None:
-        return {"target": wording, "values": {}, "verdict": "not measured"}
+        return {"target": wording, "values": {"check": "not run: it needs strace and the ringwriter 1 MiB file case"}, "verdict": "not measured"}
     detail = (f"strace: {zero_copy['payloads']} payloads of {zero_copy['payload_size']:,} B left in "
               f"{zero_copy['write_syscalls']} syscalls, the first a {zero_copy['first_write']} (100 B "
               f"buffered just before); bytes copied into the buffer: {zero_copy['bytes_copied']} "
@@ -127,8 +129,9 @@ RSS_GROWTH_ALLOWED_KIB = 1024
 def _growth_target(memory: Optional[Dict[str, Dict[str, Any]]]) -> Dict[str, Any]:
     wording = "no memory growth over 10M writes"
     if memory is None:
-        return {"target": wording, "values": {}, "verdict": "not measured"}
-    first, rest = memory["ringwriter"]["traced_writes"]
+        return {"target": wording, "values": {"check": "not run (--no-memory)"},
+                "verdict": "not measured"}
+    first, rest = memory[HIGHLIGHTED]["traced_writes"]
     rss_growth = rest["rss_kib"] - first["rss_kib"]
     detail = (f"writes 1M to 10M left {rest['left_allocated_bytes']} B allocated (tracemalloc); "
               f"RSS {first['rss_kib']:,} KiB at 1M, {rest['rss_kib']:,} KiB at 10M")
@@ -149,7 +152,7 @@ def results_table(rows: Sequence[Row]) -> str:
         workload = f"{case.workload.name} ({case.operations:,} {case.workload.unit}s)"
         first_columns = [workload, case.target, f"{case.buffer_size // 1024} KiB"] if group != previous else ["", "", ""]
         previous = group
-        speedup = f"**{row.speedup:.2f}x**" if case.implementation.name == "ringwriter" else f"{row.speedup:.2f}x"
+        speedup = f"**{row.speedup:.2f}x**" if case.implementation.name == HIGHLIGHTED else f"{row.speedup:.2f}x"
         calls = "n/a" if row.syscalls is None else f"{row.syscalls:,}"
         ratio = "n/a" if row.syscall_ratio is None else f"{row.syscall_ratio:.2f}x"
         lines.append(f"| {' | '.join(first_columns)} | {case.implementation.name} | {row.mean_ns:,.1f} | "
@@ -158,16 +161,17 @@ def results_table(rows: Sequence[Row]) -> str:
 
 
 def targets_table(evaluated: Sequence[Dict[str, Any]]) -> str:
-    """The targets, each with its values per target and buffer size and its verdict."""
-    columns = list(dict.fromkeys(key for target in evaluated for key in target["values"] if key != "check"))
+    """The ratio targets as a table, each with its value per target and buffer size and
+    its verdict; then the checks (zero copy, memory growth) as a list."""
+    ratios = [target for target in evaluated if "check" not in target["values"]]
+    checks = [target for target in evaluated if "check" in target["values"]]
+    columns = list(dict.fromkeys(key for target in ratios for key in target["values"]))
     lines = [f"| target | {' | '.join(columns)} | verdict |", "|---|" + "---:|" * len(columns) + "---|"]
-    for target in evaluated:
-        values = target["values"]
-        if "check" in values:
-            cells = [values["check"]] + [""] * (len(columns) - 1) if columns else [values["check"]]
-        else:
-            cells = [values.get(column, "n/a") for column in columns]
+    for target in ratios:
+        cells = [target["values"].get(column, "n/a") for column in columns]
         lines.append(f"| {target['target']} | {' | '.join(cells)} | **{target['verdict']}** |")
+    lines.append("")
+    lines += [f"- {target['target']}: **{target['verdict']}**. {target['values']['check']}." for target in checks]
     return "\n".join(lines)
 
 
@@ -191,26 +195,76 @@ def memory_table(memory: Dict[str, Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def markdown(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence[Dict[str, Any]],
-             memory: Optional[Dict[str, Dict[str, Any]]], chart_file: str) -> str:
-    """The whole results page."""
+def summary_table(rows: Sequence[Row]) -> str:
+    """One line per workload, target and buffer size: io.BufferedWriter's time, every
+    other writer's speed-up (ringwriter's first) and the syscalls of io and ringwriter."""
+    others = list(dict.fromkeys(row.case.implementation.name for row in rows
+                                if row.case.implementation.name != BASELINE))
+    others.sort(key=lambda name: name != HIGHLIGHTED)
+    groups: Dict[Tuple[str, str, int], Dict[str, Row]] = {}
+    for row in rows:
+        groups.setdefault(_baseline_key(row.case), {})[row.case.implementation.name] = row
+    lines = [f"| workload | target | buffer | {BASELINE} ns/op | "
+             + " | ".join(f"{name} speed-up" for name in others)
+             + f" | syscalls per run: io / {HIGHLIGHTED} |",
+             "|---|---|---|---:|" + "---:|" * len(others) + "---:|"]
+    for (workload, target, buffer_size), by_writer in groups.items():
+        baseline = by_writer.get(BASELINE)
+        speedups = []
+        for name in others:
+            found = by_writer.get(name)
+            cell = "n/a" if found is None else f"{found.speedup:.2f}x"
+            speedups.append(f"**{cell}**" if name == HIGHLIGHTED and found is not None else cell)
+        highlighted = by_writer.get(HIGHLIGHTED)
+        calls = (f"{baseline.syscalls:,} / {highlighted.syscalls:,}"
+                 if baseline and highlighted and baseline.syscalls is not None and highlighted.syscalls is not None
+                 else "n/a")
+        time_cell = f"{baseline.mean_ns:,.1f}" if baseline else "n/a"
+        lines.append(f"| {workload} | {target} | {buffer_size // 1024} KiB | {time_cell} | "
+                     f"{' | '.join(speedups)} | {calls} |")
+    return "\n".join(lines)
+
+
+RATIOS_EXPLAINED = (
+    "Speed-up: io.BufferedWriter's mean time divided by the writer's (above 1 is faster), "
+    "same workload, target and buffer size, same run. Syscalls: write, writev, lseek and "
+    "pwrite64 calls in one run (constructing the writer, the operations, the flush), "
+    "counted by strace on a separate, untimed run."
+)
+NOISE_EXPLAINED = ("A speed-up is *within noise* when it falls short of its bound by less than its own "
+                   "standard deviation (both writers' standard deviations combined).")
+
+
+def _skipped_note() -> List[str]:
+    skipped = skipped_combinations()
+    return ["Not measured: " + "; ".join(skipped) + ".", ""] if skipped else []
+
+
+def results_page(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence[Dict[str, Any]],
+                 memory: Optional[Dict[str, Dict[str, Any]]], chart_file: str) -> str:
+    """The whole results page: every writer's time, spread and syscalls, and memory."""
     parts = ["# ringwriter benchmark results", "", *header, "",
-             "## Targets", "", targets_table(evaluated), "",
-             "A speed-up is *within noise* when it falls short of its bound by less than its own "
-             "standard deviation (both writers' standard deviations combined).", "",
+             "## Targets", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
              "## Time per operation and system calls per run", "",
              f"![speed-up of each writer over io.BufferedWriter]({chart_file})", "",
-             "Speed-up: io.BufferedWriter's mean time divided by the writer's (above 1 is faster), "
-             "same workload, target and buffer size, same run. Syscalls: write, writev, lseek and "
-             "pwrite64 calls in one run (constructing the writer, the operations, the flush), "
-             "counted by strace on a separate, untimed run.", "",
-             results_table(rows), ""]
-    skipped = skipped_combinations()
-    if skipped:
-        parts += ["Not measured: " + "; ".join(skipped) + ".", ""]
+             RATIOS_EXPLAINED, "", results_table(rows), "", *_skipped_note()]
     if memory is not None:
         parts += ["## Memory", "", memory_table(memory), "",
                   "Peak RSS: one run of every workload into a file, 64 KiB buffer, in a fresh process "
                   "per writer. Allocations: tracemalloc over 32-byte writes into the null device, 8 KiB "
                   "buffer, the writer built before tracing starts.", ""]
     return "\n".join(parts)
+
+
+def readme_section(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence[Dict[str, Any]],
+                   results_dir: str, chart_file: str) -> str:
+    """What goes between the README's result markers: paths relative to the repository."""
+    return "\n".join([
+        *header, "",
+        f"![speed-up of each writer over io.BufferedWriter]({results_dir}/{chart_file})", "",
+        summary_table(rows), "", RATIOS_EXPLAINED, "", *_skipped_note(),
+        "Targets:", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
+        f"Every writer's ns/op with its standard deviation, the syscalls of each and memory: "
+        f"[{results_dir}/results.md]({results_dir}/results.md); pyperf's raw data: "
+        f"`{results_dir}/pyperf.json`.",
+    ])

@@ -13,14 +13,16 @@ timing: the system calls of one run of each case (strace, Linux), the zero-copy 
 Writes to ``benchmarks/results/`` (or ``--results-dir``): ``results.md`` (the tables,
 machine and settings), ``speedups.png`` (the chart), ``pyperf.json`` (pyperf's raw
 suite: ``python -m pyperf stats/compare_to`` read it) and ``results.json`` (syscalls,
-memory, targets, machine). pyperf's own options apply (``--fast``, ``--rigorous``,
-``-p N``, ...); ``--only TEXT`` runs the cases whose name contains TEXT.
+memory, targets, machine); ``--update-readme`` also rewrites the README's results.
+pyperf's own options apply (``--fast``, ``--rigorous``, ``-p N``, ...); ``--only TEXT``
+runs the cases whose name contains TEXT.
 """
 import argparse
 import atexit
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from typing import Any, Dict, List, Optional
@@ -29,13 +31,17 @@ import pyperf
 
 from chart import plot_speedups
 from memory import measure_memory
-from report import evaluate_targets, markdown, summarize
+from report import evaluate_targets, readme_section, results_page, summarize
 from ringwriter import __version__
 from ringwriter._sinks import Sink, open_sink
 from ringwriter._workloads import Case, cases, time_runs
 from syscalls import count_syscalls, strace_available, zero_copy_probe
 
-RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS_DIR = os.path.join(REPOSITORY, "benchmarks", "results")
+README = os.path.join(REPOSITORY, "README.md")
+README_BEGIN = "<!-- benchmark results: begin"
+README_END = "<!-- benchmark results: end -->"
 CHART_FILE = "speedups.png"
 # Chosen so that the full suite (84 cases) takes about 10 minutes on 2 quiet cores:
 # 24 values per case, from few enough processes that starting them (an interpreter, a
@@ -81,7 +87,7 @@ def _machine(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
 
 
 def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -> List[str]:
-    command = "python benchmarks/run.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    command = shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]])
     loads = machine["load_avg_1min_during_runs"]
     load = (f"{loads[0]:.2f} to {loads[1]:.2f} over {machine['logical_cpus']} logical CPUs "
             "(near or above the CPU count means other work shared the machine)") if loads else "not recorded"
@@ -98,6 +104,16 @@ def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -
     ]
 
 
+def _update_readme(section: str) -> None:
+    """Replace what is between the README's result markers with ``section``."""
+    with open(README) as readme:
+        text = readme.read()
+    start = text.index("\n", text.index(README_BEGIN)) + 1
+    end = text.index(README_END)
+    with open(README, "w") as readme:
+        readme.write(text[:start] + section + "\n" + text[end:])
+
+
 def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
     return next((case for case in selected if case.workload.name == "1 MiB writes"
                  and case.implementation.name == "ringwriter" and case.target == "file"), None)
@@ -112,6 +128,8 @@ def main() -> None:
     runner.argparser.add_argument("--results-dir", default=RESULTS_DIR, metavar="DIR",
                                   help="where to write the results (default: benchmarks/results)")
     runner.argparser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
+    runner.argparser.add_argument("--update-readme", action="store_true",
+                                  help="also put the results in README.md, between its result markers")
     args = runner.parse_args()
     selected = [case for case in cases() if args.only in case.name]
     started = time.monotonic()
@@ -149,10 +167,13 @@ def main() -> None:
     plot_speedups(rows, os.path.join(args.results_dir, CHART_FILE),
                   f"ringwriter {__version__}: speed-up over io.BufferedWriter "
                   f"({machine['python']}, {machine['kernel']}, {machine['cpu_model']})")
-    page = markdown(header, rows, evaluated, memory, CHART_FILE)
-    with open(os.path.join(args.results_dir, "results.md"), "w") as results_page:
-        results_page.write(page)
+    page = results_page(header, rows, evaluated, memory, CHART_FILE)
+    with open(os.path.join(args.results_dir, "results.md"), "w") as results_page_file:
+        results_page_file.write(page)
     print(page)
+    if args.update_readme:
+        _update_readme(readme_section(header, rows, evaluated, os.path.relpath(args.results_dir, REPOSITORY),
+                                      CHART_FILE))
     print(f"\nwritten to {args.results_dir} in {elapsed // 60:.0f} min {elapsed % 60:.0f} s")
 
 
