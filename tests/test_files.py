@@ -249,7 +249,8 @@ def test_open_binary_matches_builtin_open(tmp_path, mode, buffering):
     assert ref[0][0] == ours[0][0] == expected_type
     assert ours == ref
     if buffering != 0:
-        assert type(ringwriter.open(tmp_path / "t", "wb", buffering=buffering)) is ringwriter.BufferedWriter
+        with ringwriter.open(tmp_path / "t", "wb", buffering=buffering) as f:
+            assert type(f) is ringwriter.BufferedWriter
 
 
 def test_open_default_buffer_holds_less_than_a_block(tmp_path):
@@ -293,7 +294,8 @@ def test_open_text_matches_builtin_open(tmp_path, mode, kwargs):
 
     ref = scenario(open, tmp_path / "ref")
     ours = scenario(ringwriter.open, tmp_path / "ours")
-    assert type(ringwriter.open(tmp_path / "t", "w", encoding="utf-8").buffer) is ringwriter.BufferedWriter
+    with ringwriter.open(tmp_path / "t", "w", encoding="utf-8") as f:
+        assert type(f.buffer) is ringwriter.BufferedWriter
     assert ours == ref
 
 
