@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import shlex
+import subprocess
 import sys
 import time
 from typing import Any, Dict, List, Optional
@@ -45,8 +46,9 @@ README_END = "<!-- benchmark results: end -->"
 CHART_FILE = "speedups.png"
 # Chosen so that the full suite (84 cases) takes about 10 minutes on 2 quiet cores:
 # 24 values per case, from few enough processes that starting them (an interpreter, a
-# pipe reader) does not eat the budget. pyperf's --rigorous or -p/-n buy steadier
-# numbers with more time.
+# pipe reader) does not eat the budget. pyperf calibrates each case's loops, so a slow
+# writer (_pyio, os.write per call) runs fewer loops and every case costs about the
+# same. pyperf's --rigorous or -p/-n buy steadier numbers with more time.
 PROCESSES = 6
 VALUES = 4
 
@@ -62,6 +64,21 @@ def time_case(loops: int, case: Case) -> float:
         sink = _sinks[case.target] = open_sink(case.target)
         atexit.register(sink.close)
     return time_runs(case, sink, loops)
+
+
+def source_revision() -> str:
+    """The commit measured, "+modified" when the package's sources differ from it, or
+    "unknown" outside a git checkout: results are only comparable for the same build."""
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", *arguments], cwd=REPOSITORY, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        modified = git("status", "--porcelain", "--", "src/ringwriter")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+modified" if modified else "")
 
 
 def _forward_options(command: List[str], args: argparse.Namespace) -> None:
@@ -81,6 +98,7 @@ def _machine(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
         "platform": metadata.get("platform", platform.platform()),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "ringwriter": __version__,
+        "ringwriter_revision": metadata.get("ringwriter_revision", "unknown"),
         "pyperf": pyperf.__version__,
         "load_avg_1min_during_runs": [min(loads), max(loads)] if loads else None,
     }
@@ -97,7 +115,8 @@ def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -
         "",
         f"- Machine: {machine['architecture']}, {machine['logical_cpus']} logical CPUs, {machine['cpu_model']}",
         f"- Kernel: {machine['kernel']} ({machine['platform']})",
-        f"- Python: {machine['python']}; ringwriter {machine['ringwriter']}; pyperf {machine['pyperf']}",
+        f"- Python: {machine['python']}; ringwriter {machine['ringwriter']} "
+        f"(source {machine['ringwriter_revision']}); pyperf {machine['pyperf']}",
         f"- pyperf: {args.processes} worker processes x {args.values} values, {args.warmups} warm-up(s) "
         f"each, loops calibrated to at least {args.min_time} s per value; mean ± standard deviation",
         f"- Load average (1 min) while timing: {load}",
@@ -122,7 +141,8 @@ def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
 def main() -> None:
     """Time every selected case with pyperf, then count, measure and write the results."""
     runner = pyperf.Runner(processes=PROCESSES, values=VALUES, add_cmdline_args=_forward_options,
-                           metadata={"ringwriter_version": __version__})
+                           metadata={"ringwriter_version": __version__,
+                                     "ringwriter_revision": source_revision()})
     runner.argparser.add_argument("--only", default="", metavar="TEXT",
                                   help="run only the cases whose name contains TEXT, e.g. 'pipe | 64 KiB'")
     runner.argparser.add_argument("--results-dir", default=RESULTS_DIR, metavar="DIR",
