@@ -113,7 +113,8 @@ def evaluate_targets(rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
 def _zero_copy_target(zero_copy: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     wording = "1 MiB writes: zero bytes copied into the buffer"
     if zero_copy is None:
-        return {"target": wording, "values": {"check": "not run: it needs strace and the ringwriter 1 MiB file case"}, "verdict": "not measured"}
+        return {"target": wording, "values": {"check": "not run: it needs strace and the ringwriter 1 MiB file case"},
+                "verdict": "not measured"}
     detail = (f"strace: {zero_copy['payloads']} payloads of {zero_copy['payload_size']:,} B left in "
               f"{zero_copy['write_syscalls']} syscalls, the first a {zero_copy['first_write']} (100 B "
               f"buffered just before); bytes copied into the buffer: {zero_copy['bytes_copied']} "
@@ -142,7 +143,8 @@ def _growth_target(memory: Optional[Dict[str, Dict[str, Any]]]) -> Dict[str, Any
 def results_table(rows: Sequence[Row]) -> str:
     """Times, ratios and syscalls: one line per case, its group's columns shown once."""
     lines = [
-        "| workload (operations per run) | target | buffer | writer | ns/op | ± std dev | speed-up | syscalls | syscalls vs io |",
+        "| workload (operations per run) | target | buffer | writer | ns/op | ± std dev | speed-up "
+        "| syscalls | syscalls vs io |",
         "|---|---|---|---|---:|---:|---:|---:|---:|",
     ]
     previous = None
@@ -150,7 +152,8 @@ def results_table(rows: Sequence[Row]) -> str:
         case = row.case
         group = _baseline_key(case)
         workload = f"{case.workload.name} ({case.operations:,} {case.workload.unit}s)"
-        first_columns = [workload, case.target, f"{case.buffer_size // 1024} KiB"] if group != previous else ["", "", ""]
+        first_columns = ([workload, case.target, f"{case.buffer_size // 1024} KiB"] if group != previous
+                         else ["", "", ""])
         previous = group
         speedup = f"**{row.speedup:.2f}x**" if case.implementation.name == HIGHLIGHTED else f"{row.speedup:.2f}x"
         calls = "n/a" if row.syscalls is None else f"{row.syscalls:,}"
