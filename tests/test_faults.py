@@ -285,12 +285,13 @@ def test_error_at_every_call_then_retry_matches_stdlib(buffer_size):
 def test_os_error_mid_flush_then_retry_loses_and_doubles_nothing(writer_class, buffer_size):
     """Writes that fit in the buffer, a flush that fails after k bytes went out, a second
     flush that succeeds: the raw holds every byte exactly once."""
-    for k in range(0, buffer_size):
+    for k in range(0, buffer_size - 1):
         for error in (fail(errno.EIO), fail(errno.ENOSPC), raise_(lambda: ValueError("x"))):
-            data = payload(buffer_size, (k, buffer_size))
+            # less than a whole buffer: from 3.13 on a whole buffer is written through
+            data = payload(buffer_size - 1, (k, buffer_size))
             raw = ScriptedRaw([accept(k), error] if k else [error])
             writer = writer_class(raw, buffer_size)
-            assert writer.write(data) == buffer_size
+            assert writer.write(data) == len(data)
             try:
                 writer.flush()
             except Exception as exc:  # noqa: BLE001 - (not pytest.raises: its traceback
