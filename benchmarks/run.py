@@ -180,7 +180,7 @@ def main() -> None:
     machine = _machine(suite)
     header = _header(machine, args, elapsed)
     os.makedirs(args.results_dir, exist_ok=True)
-    suite.dump(os.path.join(args.results_dir, "pyperf.json"), compact=False, replace=True)
+    suite.dump(os.path.join(args.results_dir, "pyperf.json"), replace=True)
     with open(os.path.join(args.results_dir, "results.json"), "w") as results:
         json.dump({"machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated,
                    "syscalls": syscalls, "zero_copy": zero_copy, "memory": memory}, results, indent=1)
