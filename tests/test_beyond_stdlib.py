@@ -218,7 +218,6 @@ def test_fork_never_writes_the_parents_bytes_twice(tmp_path):
 def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_path):
     """The lock copied into the child may be held by a thread that does not exist there."""
     read_end, write_end = os.pipe()
-    writer = ringwriter.BufferedWriter(io.FileIO(write_end, "w"), 4)
     blocked = threading.Event()
     release = threading.Event()
 
@@ -238,6 +237,7 @@ def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_
     pid = os.fork()
     if pid == 0:
         try:
+            release.set()  # this process's copy of the event: let the raw accept
             gated.write(b"abcdefgh")  # would deadlock on a lock held by the vanished thread
             os.write(write_end, b"ok")
         finally:
@@ -246,7 +246,7 @@ def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_
     thread.join(10)
     os.waitpid(pid, 0)
     assert os.read(read_end, 10) == b"ok"
-    writer.close()
+    os.close(write_end)
     os.close(read_end)
 
 

@@ -35,19 +35,14 @@ def open(
     """
     if not isinstance(mode, str):
         raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
+    _check_mode_like_open(mode)
     modes = set(mode)
-    if not modes <= _MODE_CHARACTERS or len(mode) > len(modes):
-        raise ValueError(f"invalid mode: {mode!r}")
     if "r" in modes or "+" in modes:
         raise ValueError(
             f"ringwriter.open() only writes: mode {mode!r} reads; "
             "use 'w', 'a' or 'x' (with 'b' for bytes), or the built-in open() to read"
         )
     binary = "b" in modes
-    if binary and "t" in modes:
-        raise ValueError("can't have text and binary mode at once")
-    if sum(c in modes for c in "wxa") != 1:
-        raise ValueError("must have exactly one of create/write/append mode")
     if binary:
         for argument, value in (("an encoding", encoding), ("an errors", errors), ("a newline", newline)):
             if value is not None:
@@ -55,6 +50,8 @@ def open(
     if not isinstance(buffering, int):
         raise TypeError(f"'{type(buffering).__name__}' object cannot be interpreted as an integer")
 
+    if not isinstance(file, int):
+        file = os.fspath(file)  # as open() does: the name is a str or bytes, not a Path
     raw = io.FileIO(file, "".join(c for c in mode if c in "wxa"), closefd, opener=opener)
     try:
         line_buffering = buffering == 1 or (buffering < 0 and raw.isatty())
@@ -87,6 +84,19 @@ def open(
     except BaseException:
         raw.close()
         raise
+
+
+def _check_mode_like_open(mode: str) -> None:
+    """Raise the ValueError the built-in open() raises for a malformed mode."""
+    if not set(mode) <= _MODE_CHARACTERS or len(set(mode)) != len(mode):
+        raise ValueError(f"invalid mode: {mode!r}")
+    kinds = sum(c in mode for c in "xrwa")
+    if kinds > 1:
+        raise ValueError("must have exactly one of create/read/write/append mode")
+    if "t" in mode and "b" in mode:
+        raise ValueError("can't have text and binary mode at once")
+    if kinds == 0:
+        raise ValueError("Must have exactly one of create/read/write/append mode and at most one plus")
 
 
 def _preferred_buffer_size(raw: io.FileIO) -> int:

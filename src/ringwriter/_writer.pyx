@@ -1,4 +1,4 @@
-# cython: language_level=3, binding=False
+# cython: language_level=3, binding=False, auto_pickle=False
 """ringwriter._writer: a ring-buffer BufferedWriter keeping io.BufferedWriter's contract.
 
 Read this beside CPython's Modules/_io/bufferedio.c: the method names, the checks and
@@ -49,13 +49,13 @@ cdef extern from "Python.h":
 
 cdef extern from "Python.h":
     ctypedef struct PyObject
-    ctypedef int (*visitproc)(PyObject *, void *) noexcept
-    ctypedef int (*traverseproc)(PyObject *, visitproc, void *) noexcept
     ctypedef struct PyTypeObject:
-        traverseproc tp_traverse
         const char *tp_name
     PyObject **PySequence_Fast_ITEMS(object sequence)
     Py_ssize_t PySequence_Fast_GET_SIZE(object sequence)
+    int PyObject_GC_IsTracked(object o)
+    void PyObject_GC_UnTrack(object o)
+    void PyObject_GC_Track(object o)
     bint _is_bytes "PyBytes_CheckExact"(PyObject *o)
     char *_bytes_data "PyBytes_AS_STRING"(PyObject *o)
     Py_ssize_t _bytes_size "PyBytes_GET_SIZE"(PyObject *o)
@@ -74,6 +74,7 @@ cdef extern from *:
     /* No writev(2): the fd path is compiled out and every raw takes the portable path. */
     #define RINGWRITER_FD_PATH 0
     struct iovec { void *iov_base; size_t iov_len; };
+    static long long ringwriter_tell(int fd) { (void)fd; errno = ENOSYS; return -1; }
     static Py_ssize_t ringwriter_writev(int fd, const struct iovec *iov, int n) {
         (void)fd; (void)iov; (void)n; errno = ENOSYS; return -1;
     }
@@ -82,6 +83,7 @@ cdef extern from *:
     #include <unistd.h>
     #define RINGWRITER_FD_PATH 1
     #define ringwriter_writev writev
+    static long long ringwriter_tell(int fd) { return (long long)lseek(fd, 0, SEEK_CUR); }
     #endif
 
     #ifdef SEEK_HOLE
@@ -130,6 +132,7 @@ cdef extern from *:
         void *iov_base
         size_t iov_len
     Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
+    long long ringwriter_tell(int fd)
     int RINGWRITER_FILEIO_FD(object fileio)
     int raise_errno "ringwriter_raise_errno"(int err) except -1
     int get_errno "ringwriter_get_errno"()
@@ -142,6 +145,7 @@ cdef str _WOULD_BLOCK = "write could not complete without blocking"
 cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
 cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
 cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
+cdef bint _CLINIC_REJECTS_FLOATS_BY_NAME = sys.version_info < (3, 10)
 
 
 def _stdlib_writes_full_buffers_through():
@@ -200,6 +204,20 @@ cdef str _type_name(object instance):
     return (<PyTypeObject *>instance_type).tp_name.decode()
 
 
+cdef void _finalize_after(object raw) noexcept:
+    """Make ``raw`` younger than the writer being set up, for the garbage collector.
+
+    When a writer and its raw stream become garbage together (a cycle such as
+    ``w.x = w``, or one through the raw), CPython finalizes them in the order its
+    collector tracked them: a raw tracked first is closed first, and the writer's
+    buffered bytes are lost (gh-62052). Tracking the raw again puts it after its
+    writer, so the writer's finalizer flushes into a raw that is still open.
+    """
+    if PyObject_GC_IsTracked(raw):
+        PyObject_GC_UnTrack(raw)
+        PyObject_GC_Track(raw)
+
+
 cdef Py_ssize_t _as_offset(object target) except? -1:
     """A seek target as the stdlib's PyNumber_AsOff_t(target, ValueError) reads it."""
     try:
@@ -237,10 +255,17 @@ cdef tuple _parse_init_arguments(tuple args, dict kwargs):
     else:
         raise TypeError("BufferedWriter() missing required argument 'raw' (pos 1)")
     if len(args) == 2:
-        return raw, PyLong_AsSsize_t(PyNumber_Index(args[1]))
+        return raw, _size_argument(args[1])
     if "buffer_size" in kwargs:
-        return raw, PyLong_AsSsize_t(PyNumber_Index(kwargs["buffer_size"]))
+        return raw, _size_argument(kwargs["buffer_size"])
     return raw, _DEFAULT_BUFFER_SIZE
+
+
+cdef Py_ssize_t _size_argument(object value) except? -1:
+    """Argument clinic's Py_ssize_t conversion, with 3.9's own message for a float."""
+    if _CLINIC_REJECTS_FLOATS_BY_NAME and isinstance(value, float):
+        raise TypeError("integer argument expected, got float")
+    return PyLong_AsSsize_t(PyNumber_Index(value))
 
 
 cdef class BufferedWriter:
@@ -266,8 +291,10 @@ cdef class BufferedWriter:
     # errno as the stdlib's BlockingIOError reports it: C's errno after the raw write.
     cdef int _blocked_errno
     cdef Py_ssize_t _head
+    # What tell() adds to the raw position once closed: the stdlib keeps counting the
+    # bytes of a failed final flush that did reach the raw (its write_pos) against it.
+    cdef Py_ssize_t _offset_after_close
     cdef Py_ssize_t _count
-    cdef Py_ssize_t _abs_pos
     cdef PyThread_type_lock _lock
     cdef unsigned long _owner
     # Counters behind ``stats``: plain integers, a few instructions on the hot path.
@@ -281,7 +308,6 @@ cdef class BufferedWriter:
     cdef object __weakref__
 
     def __cinit__(self, *args, **kwargs):
-        self._abs_pos = -1
         self._lock = PyThread_allocate_lock()
         if self._lock == NULL:
             raise MemoryError("can't allocate lock")
@@ -314,15 +340,16 @@ cdef class BufferedWriter:
         self._count = 0
         self._owner = 0
         self._raw = raw
+        _finalize_after(raw)
         self._fd_path = (
             RINGWRITER_FD_PATH
             and type(raw) is _FileIO
             and RINGWRITER_FILEIO_FD(raw) == raw.fileno()
         )
         try:
-            self._raw_tell()
+            self._raw.tell()  # the stdlib asks once here, and ignores a failure
         except Exception:
-            self._abs_pos = -1
+            pass
         live_writers.add(self)
         return 0
 
@@ -425,8 +452,6 @@ cdef class BufferedWriter:
                 written = ringwriter_writev(fd, iov, niov)
                 err = errno
             if written >= 0:
-                if self._abs_pos != -1:
-                    self._abs_pos += written
                 return written
             if err == EINTR:
                 PyErr_CheckSignals()
@@ -470,22 +495,26 @@ cdef class BufferedWriter:
                 f"raw write() returned invalid length {written} "
                 f"(should have been between 0 and {n})"
             )
-        if written > 0 and self._abs_pos != -1:
-            self._abs_pos += written
         return written
 
     cdef Py_ssize_t _raw_tell(self) except -1:
-        cdef Py_ssize_t position = PyNumber_AsSsize_t(self._raw.tell(), ValueError)
+        """The raw stream's position: lseek(2) on the fd path (what FileIO.tell does,
+        without the method call), raw.tell() otherwise, checked like the stdlib."""
+        cdef long long position
+        if self._fd_path and RINGWRITER_FILEIO_FD(self._raw) >= 0:
+            position = ringwriter_tell(RINGWRITER_FILEIO_FD(self._raw))
+            if position < 0:
+                raise_errno(get_errno())
+            return position
+        position = PyNumber_AsSsize_t(self._raw.tell(), ValueError)
         if position < 0:
             raise OSError(f"Raw stream returned invalid position {position}")
-        self._abs_pos = position
         return position
 
     cdef Py_ssize_t _raw_seek(self, Py_ssize_t offset, int whence) except -1:
         cdef Py_ssize_t position = PyNumber_AsSsize_t(self._raw.seek(offset, whence), ValueError)
         if position < 0:
             raise OSError(f"Raw stream returned invalid position {position}")
-        self._abs_pos = position
         return position
 
     cdef int _flush_unlocked(self) except -1:
@@ -746,6 +775,7 @@ cdef class BufferedWriter:
         finally:
             PyMem_Free(self._ring)
             self._ring = NULL
+            self._offset_after_close = -self._head if self._count else 0
             self._head = 0
             self._count = 0
             self._leave()
@@ -767,16 +797,13 @@ cdef class BufferedWriter:
     def tell(self):
         """The stream position: the raw stream's position plus the bytes buffered.
 
-        On the fd path the raw position is tracked, not asked for (no lseek per call);
-        it is re-read after seek() and truncate().
+        The raw position is asked for every time, as the stdlib does, so it is right in
+        append mode and after anything else moved the descriptor.
         """
-        cdef Py_ssize_t position
         self._check_usable()
-        if self._fd_path and self._abs_pos != -1 and RINGWRITER_FILEIO_FD(self._raw) >= 0:
-            position = self._abs_pos
-        else:
-            position = self._raw_tell()
-        return position + self._count
+        if self._ring == NULL:
+            return self._raw_tell() + self._offset_after_close
+        return self._raw_tell() + self._count
 
     def seek(self, target, int whence=0):
         """Flush, then move the raw stream to ``target`` (relative to ``whence``)."""
@@ -806,9 +833,9 @@ cdef class BufferedWriter:
             self._flush_unlocked()
             result = self._raw.truncate(pos)
             try:
-                self._raw_tell()
+                self._raw.tell()  # as the stdlib does, to resynchronise; a failure is ignored
             except Exception:
-                self._abs_pos = -1
+                pass
             return result
         finally:
             self._leave()
@@ -1025,7 +1052,9 @@ cdef class BufferedWriter:
         finally:
             Py_ReprLeave(self)
 
-    def __reduce_ex__(self, protocol):
+    def __getstate__(self):
+        # Where pickling reaches for the state, the stdlib refuses: with its message of
+        # 3.12 on ("instances", the short type name), or object's before.
         if _PICKLE_MESSAGE_NAMES_INSTANCES:
             raise TypeError(f"cannot pickle {type(self).__name__!r} instances")
         raise TypeError(f"cannot pickle {_type_name(self)!r} object")
@@ -1033,33 +1062,5 @@ cdef class BufferedWriter:
     def __sizeof__(self):
         return object.__sizeof__(self) + (self._size if self._ring != NULL else 0)
 
-
-# The garbage collector is not told that a writer holds its raw stream. In a cycle of
-# garbage (``w.x = w``) the raw is then still alive when the writer's finalizer runs, so
-# the buffered bytes are flushed before the raw is closed; told, the collector may
-# finalize (and close) the raw first and the bytes are lost, as they are with the stdlib
-# (gh-62052). The price: a cycle that runs through the raw back to its writer is never
-# collected; its bytes are still flushed at exit.
-cdef struct _SkipOne:
-    visitproc visit
-    void *arg
-    PyObject *skipped
-
-cdef int _visit_all_but_skipped(PyObject *referent, void *skip_one) noexcept:
-    cdef _SkipOne *state = <_SkipOne *>skip_one
-    if referent == state.skipped:
-        return 0
-    return state.visit(referent, state.arg)
-
-cdef traverseproc _traverse_everything = (<PyTypeObject *>BufferedWriter).tp_traverse
-
-cdef int _traverse_all_but_raw(PyObject *writer, visitproc visit, void *arg) noexcept:
-    cdef _SkipOne state
-    state.visit = visit
-    state.arg = arg
-    state.skipped = <PyObject *>(<BufferedWriter>writer)._raw
-    return _traverse_everything(writer, _visit_all_but_skipped, &state)
-
-(<PyTypeObject *>BufferedWriter).tp_traverse = _traverse_all_but_raw
 
 io.BufferedIOBase.register(BufferedWriter)
