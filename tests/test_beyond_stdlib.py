@@ -4,6 +4,7 @@ import io
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -237,16 +238,17 @@ def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_
     pid = os.fork()
     if pid == 0:
         try:
+            signal.alarm(20)  # a deadlock kills the child; the parent then reads EOF
             release.set()  # this process's copy of the event: let the raw accept
             gated.write(b"abcdefgh")  # would deadlock on a lock held by the vanished thread
             os.write(write_end, b"ok")
         finally:
             os._exit(0)
+    os.close(write_end)
     release.set()
     thread.join(10)
     os.waitpid(pid, 0)
     assert os.read(read_end, 10) == b"ok"
-    os.close(write_end)
     os.close(read_end)
 
 
