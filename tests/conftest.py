@@ -48,3 +48,30 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("default")
+
+
+# -- hang guards report to the terminal (differential.hang_guard) -------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _hang_guard_dumps_to_the_terminal(request):
+    """A hang guard exits the process after dumping every thread's traceback; with
+    pytest capturing descriptor 2 the dump would vanish with the process. Hand it the
+    terminal's stderr (the descriptor pytest's capture saved, else pytest's own
+    faulthandler copy)."""
+    import os
+
+    import differential
+
+    fd = None
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    try:
+        fd = capman._global_capturing.err.targetfd_save
+    except AttributeError:
+        try:
+            from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+            fd = request.config.stash.get(fault_handler_stderr_fd_key, None)
+        except ImportError:
+            fd = None
+    if fd is not None:
+        differential.set_hang_dump_fd(os.dup(fd))
+    yield

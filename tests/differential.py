@@ -91,10 +91,23 @@ def write_sizes(buffer_size, seed, total, *, limit=None):
     return sizes
 
 
+_HANG_DUMP_FD = None
+
+
+def set_hang_dump_fd(fd):
+    """Where hang_guard() dumps tracebacks: conftest passes the terminal's stderr, since
+    pytest's fd capture would swallow a dump written to descriptor 2 by a dying process."""
+    global _HANG_DUMP_FD
+    _HANG_DUMP_FD = fd
+
+
 @contextlib.contextmanager
 def hang_guard(seconds=60):
     """Dump every thread's traceback and exit the process if the block hangs."""
-    faulthandler.dump_traceback_later(seconds, exit=True)
+    if _HANG_DUMP_FD is not None:
+        faulthandler.dump_traceback_later(seconds, exit=True, file=_HANG_DUMP_FD)
+    else:
+        faulthandler.dump_traceback_later(seconds, exit=True)
     try:
         yield
     finally:
