@@ -176,6 +176,9 @@ def test_detach_flushes_first_and_failure_keeps_writer_attached():
 def _drop(writer_class, path, shape, *, capture=True):
     """Create a writer with 4 pending bytes in ``shape``, drop it, collect; return
     (writer collected?, raw collected?, file bytes, warnings seen)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()  # garbage left by earlier tests must not warn inside this one
     raw = io.FileIO(str(path), "wb")
     writer = writer_class(raw, 100)
     writer.write(b"data")
