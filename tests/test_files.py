@@ -13,7 +13,7 @@ import warnings
 import pytest
 
 import ringwriter
-from differential import IMPLEMENTATIONS, outcome, payload, write_sizes
+from differential import outcome, payload, write_sizes
 
 BUFFER_SIZES = [1, 2, 7, 4096, 8192, 65536, 1 << 20]
 MODES = ["wb", "ab", "xb"]
