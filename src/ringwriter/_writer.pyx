@@ -560,8 +560,12 @@ cdef class BufferedWriter:
             iov[niov].iov_len = <size_t>remaining
             written = self._fd_writev(iov, niov + 1)
             if written == -1:
+                # Would block: keep what fits. Only a write of exactly a buffer (written
+                # through where the stdlib does so) can fit whole here; then it is done.
                 accepted = min(remaining, self._size - self._count)
                 self._append(data + taken, accepted)
+                if accepted == remaining:
+                    return n
                 raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, taken + accepted)
             partial = written < self._count + remaining
             from_ring = min(written, self._count)
@@ -1051,6 +1055,13 @@ cdef class BufferedWriter:
             return f"<{type_name} name={name!r}>"
         finally:
             Py_ReprLeave(self)
+
+    def __reduce_ex__(self, protocol):
+        if _PICKLE_MESSAGE_NAMES_INSTANCES:
+            # The stdlib's types are heap types from 3.12 on: every protocol reaches
+            # __getstate__; for this static type, protocols 0 and 1 would not.
+            self.__getstate__()
+        return object.__reduce_ex__(self, protocol)
 
     def __getstate__(self):
         # Where pickling reaches for the state, the stdlib refuses: with its message of
