@@ -44,20 +44,25 @@ class _Steps:
         self.show(call, f"({(time.perf_counter() - start) * 1000:.2f} ms) {seen()}")
 
 
+def _walk_through(out: TextIO, writer: BufferedWriter, observe: Callable[[], str],
+                  after_flush: str, after_sync: str) -> None:
+    """write, flush, write, sync: after each, what the outside ``observe``s."""
+    steps = _Steps(out, writer)
+    writer.write(MESSAGE)
+    steps.show(f"w.write({MESSAGE!r})", f"{observe()}: still in this process")
+    writer.flush()
+    steps.show("w.flush()", f"{observe()}: {after_flush}")
+    writer.write(MESSAGE)
+    steps.timed("w.sync()", writer.sync, lambda: f"{observe()}: {after_sync}")
+
+
 def demo_file(out: TextIO, directory: str) -> None:
     path = os.path.join(directory, "demo.log")
     out.write("1. A regular file: another process looks at its size\n")
     with BufferedWriter(io.FileIO(path, "w")) as writer:
-        steps = _Steps(out, writer)
-        writer.write(MESSAGE)
-        steps.show(f"w.write({MESSAGE!r})", f"file has {os.path.getsize(path)} bytes: "
-                   "still in this process")
-        writer.flush()
-        steps.show("w.flush()", f"file has {os.path.getsize(path)} bytes: in the kernel, "
-                   "safe from a crash of this process")
-        writer.write(MESSAGE)
-        steps.timed("w.sync()", writer.sync, lambda: f"file has {os.path.getsize(path)} "
-                    "bytes: flushed, then fsync: on the disk, safe from a power cut")
+        _walk_through(out, writer, lambda: f"file has {os.path.getsize(path)} bytes",
+                      "in the kernel, safe from a crash of this process",
+                      "flushed, then fsync: on the disk, safe from a power cut")
 
 
 def demo_pipe(out: TextIO) -> None:
@@ -65,15 +70,8 @@ def demo_pipe(out: TextIO) -> None:
     read_end, write_end = os.pipe()
     try:
         with BufferedWriter(io.FileIO(write_end, "w")) as writer:
-            steps = _Steps(out, writer)
-            writer.write(MESSAGE)
-            steps.show(f"w.write({MESSAGE!r})", f"reader gets {_read_now(read_end)!r}")
-            writer.flush()
-            steps.show("w.flush()", f"reader gets {_read_now(read_end)!r}")
-            writer.write(MESSAGE)
-            writer.sync()
-            steps.show("w.sync()", f"reader gets {_read_now(read_end)!r}: a pipe has no "
-                       "disk, sync() is flush()")
+            _walk_through(out, writer, lambda: f"reader gets {_read_now(read_end)!r}",
+                          "in the pipe", "a pipe has no disk: sync() is flush()")
     finally:
         os.close(read_end)
 
@@ -86,15 +84,9 @@ def demo_pty(out: TextIO) -> None:
     tty.setraw(slave)
     try:
         with BufferedWriter(io.FileIO(slave, "w")) as writer:
-            steps = _Steps(out, writer)
-            writer.write(MESSAGE)
-            steps.show(f"w.write({MESSAGE!r})", f"other end gets {_read_now(master)!r}")
-            writer.flush()
-            steps.show("w.flush()", f"other end gets {_read_now(master)!r}: queued in "
-                       "the tty driver")
-            writer.write(MESSAGE)
-            steps.timed("w.sync()", writer.sync, lambda: f"other end gets {_read_now(master)!r}: "
-                        "flushed, then tcdrain: the bytes have left the line")
+            _walk_through(out, writer, lambda: f"other end gets {_read_now(master)!r}",
+                          "queued in the tty driver",
+                          "flushed, then tcdrain: the bytes have left the line")
     finally:
         os.close(master)
 
