@@ -30,10 +30,15 @@ base_python=$(command -v python3)
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_INPUT=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/ringwriter-dist-XXXXXX")
 cleanup() {
-    if [ "${KEEP_DIST_CHECK:-0}" = 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
+    if [ "${KEEP_DIST_CHECK:-0}" = 1 ]; then
+        echo "kept: $work"
+    else
+        rm -rf "$work"
+        echo "removed $work [$((SECONDS - start))s]"
+    fi
 }
-trap cleanup EXIT
 start=$SECONDS
+trap cleanup EXIT
 step() { printf '\n=== [%4ss] %s ===\n' "$((SECONDS - start))" "$*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
