@@ -46,8 +46,6 @@ cdef extern from "Python.h":
     int Py_ReprEnter(object o) except -1
     void Py_ReprLeave(object o)
     int PyBUF_READ
-
-cdef extern from "Python.h":
     ctypedef struct PyObject
     ctypedef struct PyTypeObject:
         const char *tp_name
@@ -103,11 +101,12 @@ cdef extern from *:
     typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
     #define RINGWRITER_FILEIO_FD(o) (((ringwriter_fileio_head *)(o))->fd)
 
-    /* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
-       raises it. */
+    /* Cython would make a local of an ``errno`` assigned in a function. */
     static int ringwriter_get_errno(void) { return errno; }
     static void ringwriter_set_errno(int err) { errno = err; }
 
+    /* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
+       raises it. */
     static int ringwriter_raise_errno(int err) {
         errno = err;
         PyErr_SetFromErrno(PyExc_OSError);
@@ -169,6 +168,7 @@ def _stdlib_writes_full_buffers_through():
 
 
 cdef bint _STDLIB_WRITES_FULL_BUFFERS_THROUGH = _stdlib_writes_full_buffers_through()
+
 
 class WriterStats(collections.namedtuple(
     "WriterStats",
@@ -291,10 +291,10 @@ cdef class BufferedWriter:
     # errno as the stdlib's BlockingIOError reports it: C's errno after the raw write.
     cdef int _blocked_errno
     cdef Py_ssize_t _head
+    cdef Py_ssize_t _count
     # What tell() adds to the raw position once closed: the stdlib keeps counting the
     # bytes of a failed final flush that did reach the raw (its write_pos) against it.
     cdef Py_ssize_t _offset_after_close
-    cdef Py_ssize_t _count
     cdef PyThread_type_lock _lock
     cdef unsigned long _owner
     # Counters behind ``stats``: plain integers, a few instructions on the hot path.
