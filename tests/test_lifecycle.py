@@ -23,7 +23,9 @@ import ringwriter
 from differential import IMPLEMENTATIONS, describe_exception, normalize, outcome
 from rawmocks import RecordingRaw, fail
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+# Where the parent imported ringwriter from (a build in src/ or an installed wheel):
+# the child scripts import the very same one.
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(ringwriter.__file__)))
 
 
 # -- use after close / detach / on an uninitialized object ---------------------------------

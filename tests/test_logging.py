@@ -3,7 +3,6 @@ import io
 import logging
 import logging.config
 import logging.handlers
-import os
 import signal
 import subprocess
 import sys

@@ -8,7 +8,6 @@ reads must be exactly what was written, in order. "Nothing arrived yet" is check
 without timing: a sentinel is written straight to the slave descriptor, and everything
 the master read before the sentinel must be what was expected (for instance nothing).
 """
-import errno
 import io
 import os
 import threading
@@ -22,7 +21,6 @@ serial = pytest.importorskip("serial", reason="pyserial is a test dependency (pi
 termios = pytest.importorskip("termios", reason="no termios: not a POSIX system")
 tty = pytest.importorskip("tty")
 
-import ringwriter  # noqa: E402
 
 RAW_KINDS = ["serial", "fileio-path", "fileio-fd"]
 

@@ -19,7 +19,6 @@ faulthandler hang guard; the reader thread blocks SIGALRM so that the signal alw
 interrupts the main thread's system call.
 """
 import errno
-import fcntl
 import io
 import os
 import signal
@@ -27,8 +26,9 @@ import sys
 import threading
 
 import pytest
-
 from differential import hang_guard, payload
+
+fcntl = pytest.importorskip("fcntl", reason="no fcntl (and no signal.setitimer) on this OS")
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer on this OS")
 
