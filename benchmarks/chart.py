@@ -58,7 +58,8 @@ def plot_speedups(rows: Sequence[Row], path: str, title: str) -> None:
     # Handles and labels given explicitly: matplotlib hides labels that start with "_".
     figure.suptitle(title, fontsize=10)
     figure.tight_layout(rect=(0, 0, 1, 0.95))
-    figure.legend(list(bars.values()), list(bars), fontsize=8, loc="upper center", ncol=len(bars),
-                  bbox_to_anchor=(0.5, 0.975), frameon=False)
+    if bars:
+        figure.legend(list(bars.values()), list(bars), fontsize=8, loc="upper center", ncol=len(bars),
+                      bbox_to_anchor=(0.5, 0.975), frameon=False)
     figure.savefig(path, dpi=110)
     plt.close(figure)

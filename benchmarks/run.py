@@ -30,7 +30,6 @@ from typing import Any, Dict, List, Optional
 
 import pyperf
 
-from chart import plot_speedups
 from memory import measure_memory
 from report import evaluate_targets, readme_section, results_page, summarize
 from ringwriter import __version__
@@ -184,6 +183,10 @@ def main() -> None:
     with open(os.path.join(args.results_dir, "results.json"), "w") as results:
         json.dump({"machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated,
                    "syscalls": syscalls, "zero_copy": zero_copy, "memory": memory}, results, indent=1)
+    # Imported here, not at the top: matplotlib takes about a second to import, which
+    # every pyperf worker process (over 500 in the full run) would pay for nothing.
+    from chart import plot_speedups
+
     plot_speedups(rows, os.path.join(args.results_dir, CHART_FILE),
                   f"ringwriter {__version__}: speed-up over io.BufferedWriter "
                   f"({machine['python']}, {machine['kernel']}, {machine['cpu_model']})")
