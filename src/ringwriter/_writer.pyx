@@ -877,6 +877,9 @@ cdef class BufferedWriter:
     def closed(self):
         """Whether the raw stream is closed."""
         self._check_usable()
+        if self._fd_path:
+            # FileIO.closed is exactly this; TextIOWrapper asks it on every write.
+            return RINGWRITER_FILEIO_FD(self._raw) < 0
         return self._raw.closed
 
     @property
