@@ -28,3 +28,17 @@ def test_demo_shows_each_stage_from_outside():
         pty_steps = [line for line in lines if "other end gets" in line]
         assert "other end gets b''" in pty_steps[0]
         assert "other end gets b'hello, world\\n'" in pty_steps[1]
+
+
+def test_bench_prints_ratios_and_the_cost_of_each_step(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "ringwriter", "bench", "--repeat", "1", "--scale", "0.01",
+         "--sync-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=True)
+    rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| ")]
+    ratios = [row[4].strip() for row in rows if row[2].strip() == "ringwriter"]
+    assert len(ratios) == 6 and all(ratio.endswith("x") and float(ratio[:-1]) > 0 for ratio in ratios)
+    costs = {row[1].strip(): row for row in rows if row[1].strip().startswith(("write()", "flush()", "sync("))}
+    assert {"write() of 32 B", "flush() of 4 KiB", "sync() (fsync) of 4 KiB"} <= set(costs)
+    assert f"a file in {tmp_path}" in costs["sync() (fsync) of 4 KiB"][2]
+    assert list(tmp_path.iterdir()) == []  # its scratch files are gone

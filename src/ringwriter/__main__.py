@@ -19,6 +19,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     bench.add_argument("--repeat", type=int, default=5, help="runs per workload; the best counts (default 5)")
     bench.add_argument("--scale", type=float, default=1.0, help="multiply every workload's size (default 1.0)")
+    bench.add_argument("--sync-dir", metavar="DIR",
+                       help="where to time fsync: the file system your data lives on (default: the temp dir)")
     commands.add_parser(
         "demo", help="show what write(), flush() and os.fsync() each do, on a file and a pipe"
     )
@@ -31,6 +33,10 @@ def main(argv: Optional[List[str]] = None) -> int:
               f"{platform.python_version()}, {platform.system()} {platform.machine()}")
         print(f"best of {args.repeat} runs, each implementation in turn, to a regular file\n")
         print(format_table(measure(repeat=args.repeat, scale=args.scale)))
+        from ringwriter._costs import format_costs, measure_costs
+
+        print("\nWhat each step costs here (ringwriter, median of many):\n")
+        print(format_costs(measure_costs(args.sync_dir)))
     else:
         from ringwriter._demo import run_demo
 
