@@ -38,11 +38,24 @@ def make_records():
     except KeyError:
         records.append(logging.LogRecord("app", logging.ERROR, __file__, 7, "failed", (), sys.exc_info()))
     records.append(logging.LogRecord("app", logging.INFO, __file__, 8, "with stack", (), None, sinfo="Stack (most recent call last):\n  here"))
+    records.append(logging.LogRecord("app", logging.INFO, __file__, 9, 12345, (), None))  # not a str
+    records.append(logging.LogRecord("app", logging.INFO, __file__, 10, "a %(key)s map", ({"key": "value"},), None))
+    records.append(UpperCaseRecord("app", logging.INFO, __file__, 11, "own %s", ("getMessage",), None))
+    records.append(logging.LogRecord("app", logging.INFO, __file__, 12, "%d args, one given", ("x",), None))
+    late = logging.LogRecord("app", logging.INFO, __file__, 13, "last millisecond", (), None)
+    late.created, late.msecs = 1_700_000_000.9999, 999.9
+    records.append(late)
     return records
+
+
+class UpperCaseRecord(logging.LogRecord):
+    def getMessage(self):
+        return super().getMessage().upper()
 
 
 def emit_all(handler, records, formatter):
     handler.setFormatter(formatter)
+    handler.handleError = lambda record: None  # a bad record is skipped, by both handlers alike
     for record in records:
         record.exc_text = None  # each formatter formats the traceback itself
         handler.handle(record)
@@ -58,6 +71,14 @@ def formatters():
     msec = logging.Formatter(FORMATS[0])
     msec.default_msec_format = "%s.%03d"
     yield msec
+    no_msec = logging.Formatter(FORMATS[0])
+    no_msec.default_msec_format = None
+    yield no_msec
+    shifted = logging.Formatter(FORMATS[0])
+    shifted.converter = lambda seconds: time.gmtime(seconds + 3600)
+    yield shifted
+    if sys.version_info >= (3, 10):
+        yield logging.Formatter("%(asctime)s %(tag)s %(message)s", defaults={"tag": "default-tag"})
 
 
 @pytest.mark.parametrize("formatter", list(formatters()), ids=lambda f: f"{f._fmt!r}-{f.datefmt}-{f.converter.__name__}-{f.default_msec_format}")
@@ -70,6 +91,32 @@ def test_file_handler_writes_the_stdlibs_bytes(tmp_path, formatter, encoding):
         path = tmp_path / handler_class.__module__
         emit_all(handler_class(path, encoding=encoding, errors=errors), records, formatter)
         outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_handle_returns_and_filters_like_the_stdlib(tmp_path):
+    def replace_message(record):
+        if sys.version_info < (3, 12):
+            return record.msg != "drop"
+        if record.msg == "drop":
+            return False
+        copy = logging.makeLogRecord(record.__dict__)
+        copy.msg = "replaced " + copy.msg
+        return copy
+
+    results, outputs = [], []
+    for handler_class in (logging.FileHandler, ringwriter.handlers.FileHandler):
+        path = tmp_path / handler_class.__module__
+        handler = handler_class(path)
+        plain = logging.LogRecord("app", logging.INFO, __file__, 1, "plain", (), None)
+        returned = [handler.handle(plain)]
+        handler.addFilter(replace_message)
+        for message in ("kept", "drop"):
+            returned.append(handler.handle(logging.LogRecord("app", logging.INFO, __file__, 1, message, (), None)))
+        handler.close()
+        results.append([value if isinstance(value, bool) else value.getMessage() for value in returned])
+        outputs.append(path.read_bytes())
+    assert results[0] == results[1]
     assert outputs[0] == outputs[1]
 
 

@@ -23,13 +23,14 @@ class CoalescingWriter(BufferedWriter):
     """
 
     def __init__(self, raw, buffer_size=io.DEFAULT_BUFFER_SIZE, *, flush_interval):
-        super().__init__(raw, buffer_size)
         if not flush_interval > 0:
             raise ValueError("flush_interval must be a positive number of seconds")
+        # Set before the writer exists: a finalizer may call flush() on a half-made one.
         self.flush_interval = flush_interval
         self.scheduled_by = 0
         self._last_flush = time.monotonic() - flush_interval
         self._closing = False
+        super().__init__(raw, buffer_size)
 
     def flush(self):
         """Flush now if the last real flush is ``flush_interval`` old, else at that time."""

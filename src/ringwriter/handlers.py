@@ -25,6 +25,7 @@ import logging
 import logging.handlers
 import os
 import stat
+import sys
 import time
 
 from ringwriter._flusher import FLUSHER
@@ -35,41 +36,77 @@ __all__ = ["StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotating
 # Encodings that encode each string alone exactly as a TextIOWrapper encodes the stream.
 _STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
 _CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
+_STYLE_HAS_DEFAULTS = sys.version_info >= (3, 10)
+_DEFAULT_MSEC_FORMAT = "%s,%03d"
+_COMMA_MILLISECONDS = tuple(",%03d" % milliseconds for milliseconds in range(1000))
+# Handler.handle returns the record that passed the filters from 3.12 on, True before.
+_HANDLE_RETURNS_RECORD = sys.version_info >= (3, 12)
 
 
-def _format_time(formatter, record, cache):
-    """``formatter.formatTime(record, formatter.datefmt)``, the strftime part cached per second."""
-    if formatter.converter not in _CACHEABLE_CONVERTERS:
-        return formatter.formatTime(record, formatter.datefmt)
-    key = (int(record.created), formatter.datefmt, formatter.default_time_format, formatter.converter)
-    formatted = cache.get(key)
-    if formatted is None:
-        cache.clear()
-        moment = formatter.converter(record.created)
-        formatted = time.strftime(formatter.datefmt or formatter.default_time_format, moment)
-        cache[key] = formatted
-    if formatter.datefmt or not formatter.default_msec_format:
-        return formatted
-    return formatter.default_msec_format % (formatted, record.msecs)
+class _PlainFormatting:
+    """``logging.Formatter.format`` (the same in CPython 3.9 to 3.13) for an exact
+    ``logging.Formatter``, in one call instead of eight: the strftime part of the time
+    is kept for the rest of its second and ``%``-style messages are formatted in place.
+    Anything unusual (another converter or style, a failing format) takes the stdlib's
+    own methods, so errors and output are the stdlib's."""
 
+    def __init__(self):
+        # (second, strftime format, converter, formatted): one tuple, replaced whole, so
+        # that a reader in another thread never sees the parts of two different seconds.
+        self._time = (None, None, None, None)
 
-def _format_like_stdlib(formatter, record, cache):
-    """``logging.Formatter.format`` (the same in CPython 3.9 to 3.13), with the time cached."""
-    record.message = record.getMessage()
-    if formatter.usesTime():
-        record.asctime = _format_time(formatter, record, cache)
-    text = formatter.formatMessage(record)
-    if record.exc_info and not record.exc_text:
-        record.exc_text = formatter.formatException(record.exc_info)
-    if record.exc_text:
-        if text[-1:] != "\n":
-            text += "\n"
-        text += record.exc_text
-    if record.stack_info:
-        if text[-1:] != "\n":
-            text += "\n"
-        text += formatter.formatStack(record.stack_info)
-    return text
+    def asctime(self, formatter, record):
+        converter = formatter.converter
+        if converter is not time.localtime and converter is not time.gmtime:
+            return formatter.formatTime(record, formatter.datefmt)
+        datefmt = formatter.datefmt
+        strftime_format = datefmt or formatter.default_time_format
+        second = int(record.created)
+        cached_second, cached_format, cached_converter, formatted = self._time
+        if second != cached_second or strftime_format is not cached_format or converter is not cached_converter:
+            formatted = time.strftime(strftime_format, converter(record.created))
+            self._time = (second, strftime_format, converter, formatted)
+        msec_format = formatter.default_msec_format
+        if datefmt or not msec_format:
+            return formatted
+        msecs = record.msecs
+        if msec_format == _DEFAULT_MSEC_FORMAT and 0 <= msecs < 1000:
+            return formatted + _COMMA_MILLISECONDS[int(msecs)]
+        return msec_format % (formatted, msecs)
+
+    def format(self, formatter, record):
+        msg = record.msg
+        if type(record) is logging.LogRecord:
+            message = msg if type(msg) is str else str(msg)
+            if record.args:
+                message = message % record.args
+            record.message = message
+        else:
+            record.message = record.getMessage()
+        style = formatter._style
+        if type(style) is logging.PercentStyle and not (_STYLE_HAS_DEFAULTS and style._defaults):
+            fmt = style._fmt
+            if "%(asctime)" in fmt:
+                record.asctime = self.asctime(formatter, record)
+            try:
+                text = fmt % record.__dict__
+            except Exception:
+                text = formatter.formatMessage(record)  # raises as the stdlib does
+        else:
+            if formatter.usesTime():
+                record.asctime = self.asctime(formatter, record)
+            text = formatter.formatMessage(record)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = formatter.formatException(record.exc_info)
+        if record.exc_text:
+            if text[-1:] != "\n":
+                text += "\n"
+            text += record.exc_text
+        if record.stack_info:
+            if text[-1:] != "\n":
+                text += "\n"
+            text += formatter.formatStack(record.stack_info)
+        return text
 
 
 def _direct_encoding(stream):
@@ -105,24 +142,39 @@ class _BufferedFlushPolicy:
         self.flush_level = logging._checkLevel(flush_level)
         self.flush_interval = flush_interval
         self.scheduled_by = 0
-        self._encoding = None
-        self._time_cache = {}
+        self._plain_formatting = _PlainFormatting()
+        self._use_stream(None)
 
     def _use_stream(self, stream):
-        self._encoding = _direct_encoding(stream) if stream is not None else None
+        """Remember how to write records to ``stream``: encoded, straight to its
+        ringwriter, when its encoding allows it, else as text."""
+        encoding = _direct_encoding(stream) if stream is not None else None
+        self._direct_stream = stream if encoding is not None else None
+        self._encoding = encoding
+        self._encoding_errors = stream.errors if encoding is not None else None
+        self._write_encoded = stream.buffer.write if encoding is not None else None
+
+    def handle(self, record):
+        """``logging.Handler.handle``; with no filters, without its three method calls."""
+        lock = self.lock
+        if self.filters or lock is None:
+            return super().handle(record)
+        with lock:
+            self.emit(record)
+        return record if _HANDLE_RETURNS_RECORD else True
 
     def format(self, record):
         formatter = self.formatter or logging._defaultFormatter
         if type(formatter) is logging.Formatter:
-            return _format_like_stdlib(formatter, record, self._time_cache)
+            return self._plain_formatting.format(formatter, record)
         return formatter.format(record)
 
     def _write_record(self, record):
         """Write one formatted record to self.stream, then flush if its level asks."""
         text = self.format(record) + self.terminator
         stream = self.stream
-        if self._encoding is not None:
-            stream.buffer.write(text.encode(self._encoding, stream.errors))
+        if stream is self._direct_stream and stream is not None:
+            self._write_encoded(text.encode(self._encoding, self._encoding_errors))
         else:
             stream.write(text)
         if record.levelno >= self.flush_level:
@@ -214,8 +266,7 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
 
     def emit(self, record):
         try:
-            if isinstance(self, logging.handlers.BaseRotatingHandler) and self.shouldRollover(record):
-                self.doRollover()
+            self._roll_over_if_due(record)
             if self.stream is None:
                 if self.mode != "w" or not getattr(self, "_closed", False):
                     self.stream = self._open()
@@ -226,6 +277,9 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
             raise
         except Exception:
             self.handleError(record)
+
+    def _roll_over_if_due(self, record):
+        """What BaseRotatingHandler.emit does before writing (the rotating handlers)."""
 
 
 class FileHandler(_FileFlushPolicy, logging.FileHandler):
@@ -238,10 +292,16 @@ class FileHandler(_FileFlushPolicy, logging.FileHandler):
         logging.FileHandler.__init__(self, filename, mode, encoding, delay, errors)
 
 
-class RotatingFileHandler(_FileFlushPolicy, logging.handlers.RotatingFileHandler):
+class _RotatingFlushPolicy(_FileFlushPolicy):
+    def _roll_over_if_due(self, record):
+        if self.shouldRollover(record):
+            self.doRollover()
+
+
+class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHandler):
     """``logging.handlers.RotatingFileHandler`` with ringwriter's buffering and flush
-    policy; a rollover flushes first. The size check uses the writer's position, so it
-    costs no system call per record."""
+    policy; a rollover flushes first. The size check asks the writer's position (one
+    lseek per record, where the stdlib seeks to the end and asks)."""
 
     def __init__(self, filename, mode="a", maxBytes=0, backupCount=0, encoding=None,
                  delay=False, errors=None, *, buffer_size=io.DEFAULT_BUFFER_SIZE,
@@ -260,7 +320,7 @@ class RotatingFileHandler(_FileFlushPolicy, logging.handlers.RotatingFileHandler
         return writer.tell() + len(f"{self.format(record)}\n") >= self.maxBytes
 
 
-class TimedRotatingFileHandler(_FileFlushPolicy, logging.handlers.TimedRotatingFileHandler):
+class TimedRotatingFileHandler(_RotatingFlushPolicy, logging.handlers.TimedRotatingFileHandler):
     """``logging.handlers.TimedRotatingFileHandler`` with ringwriter's buffering and flush
     policy; a rollover flushes first."""
 
