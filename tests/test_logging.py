@@ -120,6 +120,18 @@ def test_handle_returns_and_filters_like_the_stdlib(tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_a_subclass_format_is_used(tmp_path):
+    class Shouting(ringwriter.handlers.FileHandler):
+        def format(self, record):
+            return super().format(record).upper()
+
+    handler = Shouting(tmp_path / "loud.log")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.handle(logging.LogRecord("app", logging.INFO, __file__, 1, "quiet %s", ("words",), None))
+    handler.close()
+    assert (tmp_path / "loud.log").read_text() == "INFO QUIET WORDS\n"
+
+
 def test_stream_handler_writes_the_stdlibs_bytes(tmp_path):
     records = make_records()
     outputs = []

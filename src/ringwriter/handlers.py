@@ -143,6 +143,10 @@ class _BufferedFlushPolicy:
         self.flush_interval = flush_interval
         self.scheduled_by = 0
         self._plain_formatting = _PlainFormatting()
+        # Straight to the plain formatting (one call less per record) unless a subclass
+        # formats records its own way.
+        formats_plainly = type(self).format is _BufferedFlushPolicy.format
+        self._format_plainly = self._plain_formatting.format if formats_plainly else None
         self._use_stream(None)
 
     def _use_stream(self, stream):
@@ -171,7 +175,11 @@ class _BufferedFlushPolicy:
 
     def _write_record(self, record):
         """Write one formatted record to self.stream, then flush if its level asks."""
-        text = self.format(record) + self.terminator
+        formatter = self.formatter or logging._defaultFormatter
+        if self._format_plainly is not None and type(formatter) is logging.Formatter:
+            text = self._format_plainly(formatter, record) + self.terminator
+        else:
+            text = self.format(record) + self.terminator
         stream = self.stream
         if stream is self._direct_stream and stream is not None:
             self._write_encoded(text.encode(self._encoding, self._encoding_errors))
@@ -249,6 +257,8 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
 class _FileFlushPolicy(_BufferedFlushPolicy):
     """For FileHandler and the rotating handlers: their file is opened over ringwriter."""
 
+    _rotates = False
+
     def _open(self):
         mode = self.mode.replace("t", "")
         raw = io.FileIO(self.baseFilename, mode.replace("b", "") or "a")
@@ -266,7 +276,8 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
 
     def emit(self, record):
         try:
-            self._roll_over_if_due(record)
+            if self._rotates and self.shouldRollover(record):
+                self.doRollover()
             if self.stream is None:
                 if self.mode != "w" or not getattr(self, "_closed", False):
                     self.stream = self._open()
@@ -277,9 +288,6 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
             raise
         except Exception:
             self.handleError(record)
-
-    def _roll_over_if_due(self, record):
-        """What BaseRotatingHandler.emit does before writing (the rotating handlers)."""
 
 
 class FileHandler(_FileFlushPolicy, logging.FileHandler):
@@ -293,9 +301,7 @@ class FileHandler(_FileFlushPolicy, logging.FileHandler):
 
 
 class _RotatingFlushPolicy(_FileFlushPolicy):
-    def _roll_over_if_due(self, record):
-        if self.shouldRollover(record):
-            self.doRollover()
+    _rotates = True  # emit() asks shouldRollover() first, as BaseRotatingHandler.emit does
 
 
 class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHandler):
