@@ -33,20 +33,14 @@ def AnyWriter(request):
 #     python -m pytest tests/test_stateful.py --hypothesis-profile=thorough
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile(
-    "default",
-    max_examples=100,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "thorough",
-    max_examples=3000,
-    stateful_step_count=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+for profile, examples, steps in (("default", 100, 40), ("thorough", 3000, 120)):
+    settings.register_profile(
+        profile,
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 settings.load_profile("default")
 
 

@@ -1,4 +1,5 @@
 """ringwriter.handlers and CoalescingWriter: the stdlib's bytes, fewer writes, nothing lost."""
+import contextlib
 import io
 import logging
 import logging.config
@@ -51,6 +52,20 @@ def make_records():
 class UpperCaseRecord(logging.LogRecord):
     def getMessage(self):
         return super().getMessage().upper()
+
+
+@contextlib.contextmanager
+def only_handler(name, handler, level):
+    """The logger ``name`` at ``level``, writing to ``handler`` alone; closes it after."""
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    try:
+        yield logger
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 def emit_all(handler, records, formatter):
@@ -168,19 +183,12 @@ def test_timed_rotating_handler_writes_the_stdlibs_bytes(tmp_path):
 def test_records_are_buffered_until_the_flush_level(tmp_path):
     path = tmp_path / "app.log"
     handler = ringwriter.handlers.FileHandler(path, flush_interval=3600)
-    logger = logging.getLogger("test_flush_level")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
+    with only_handler("test_flush_level", handler, logging.DEBUG) as logger:
         for i in range(50):
             logger.info("quiet %d", i)
         assert path.read_bytes() == b""
         logger.error("loud")  # another process can read it as soon as emit returns
         assert path.read_bytes().endswith(b"loud\n") and path.read_bytes().count(b"\n") == 51
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
 
 
 def test_a_quiet_loggers_last_record_arrives_within_the_interval(tmp_path):
@@ -210,22 +218,17 @@ def test_writes_at_most_one_syscall_per_buffer(tmp_path):
 def test_threads_keep_their_records_complete_and_in_order(tmp_path):
     path = tmp_path / "app.log"
     handler = ringwriter.handlers.FileHandler(path, buffer_size=1000)
-    logger = logging.getLogger("test_threads")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    with only_handler("test_threads", handler, logging.INFO) as logger:
 
-    def work(name):
-        for i in range(2000):
-            logger.info("%s %05d %s", name, i, "x" * (i % 50))
+        def work(name):
+            for i in range(2000):
+                logger.info("%s %05d %s", name, i, "x" * (i % 50))
 
-    threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    logger.removeHandler(handler)
-    handler.close()
+        threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     lines = path.read_text().splitlines()
     assert len(lines) == 8000
     for n in range(4):

@@ -200,6 +200,14 @@ def _timing_out_port():
     return p, p.open_raw("serial", write_timeout=0.2)
 
 
+def _drain_and_close(p, writer):
+    """Let the master read again, flush and close ``writer``: all the master received."""
+    p.drainer.start()
+    writer.flush()
+    writer.close()
+    return p.mark(b"<end>")[: -len(b"<end>")]
+
+
 def test_serial_write_timeout_in_flush_keeps_everything_buffered(Writer):
     """flush() of 32 KiB (more than the line holds) times out: SerialTimeoutException (an
     OSError) propagates; pyserial does not say how much it wrote, so the writer keeps all
@@ -213,10 +221,7 @@ def test_serial_write_timeout_in_flush_keeps_everything_buffered(Writer):
         with pytest.raises(serial.SerialTimeoutException) as info:
             writer.flush()
         assert isinstance(info.value, OSError) and str(info.value) == "Write timeout"
-        p.drainer.start()
-        writer.flush()
-        writer.close()
-        received = p.mark(b"<end>")[: -len(b"<end>")]
+        received = _drain_and_close(p, writer)
     finally:
         p.close()
     partial = len(received) - len(data)
@@ -237,10 +242,7 @@ def test_serial_write_timeout_in_write_propagates(Writer, buffer_size):
         assert writer.write(head) == len(head)
         with pytest.raises(serial.SerialTimeoutException):
             writer.write(data)
-        p.drainer.start()
-        writer.flush()
-        writer.close()
-        received = p.mark(b"<end>")[: -len(b"<end>")]
+        received = _drain_and_close(p, writer)
     finally:
         p.close()
     assert len(head) <= len(received) < len(head) + len(data)
