@@ -29,6 +29,15 @@ def _baseline_key(case: Case) -> Tuple[str, str, int]:
     return case.workload.name, case.target, case.buffer_size
 
 
+def speedup_with_error(baseline: Tuple[float, float], measured: Tuple[float, float]) -> Tuple[float, float]:
+    """The baseline's mean time over the measured one (above 1 is faster), and one
+    standard deviation of that ratio from both means' standard deviations (each a
+    (mean, standard deviation) pair)."""
+    (baseline_mean, baseline_stdev), (mean, stdev) = baseline, measured
+    speedup = baseline_mean / mean
+    return speedup, speedup * math.hypot(stdev / mean, baseline_stdev / baseline_mean)
+
+
 def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
               syscalls: Dict[str, Dict[str, int]]) -> List[Row]:
     """Rows for the cases that have times (``times``: name -> mean and standard
@@ -42,9 +51,7 @@ def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
         if baseline_name is None:
             speedup = speedup_error = math.nan
         else:
-            baseline_mean, baseline_stdev = times[baseline_name]
-            speedup = baseline_mean / mean
-            speedup_error = speedup * math.hypot(stdev / mean, baseline_stdev / baseline_mean)
+            speedup, speedup_error = speedup_with_error(times[baseline_name], (mean, stdev))
         calls = sum(syscalls[case.name].values()) if case.name in syscalls else None
         baseline_calls = sum(syscalls[baseline_name].values()) if baseline_name in syscalls else None
         syscall_ratio = calls / baseline_calls if calls is not None and baseline_calls else None
@@ -78,15 +85,24 @@ def _verdict(target: Target, row: Row) -> Tuple[str, str]:
         if row.syscall_ratio is None:
             return "n/a", "not measured"
         return f"{row.syscall_ratio:.2f}x", "met" if row.syscall_ratio <= target.bound else "missed"
-    cell = f"{row.speedup:.2f}x ±{row.speedup_error:.2f}"
-    if row.speedup >= target.bound:
-        return cell, "met"
-    # A speed-up short of the bound by less than its own uncertainty cannot be told
-    # apart from meeting it in this run.
-    return cell, "within noise" if row.speedup + row.speedup_error >= target.bound else "missed"
+    return f"{row.speedup:.2f}x ±{row.speedup_error:.2f}", at_least(row.speedup, row.speedup_error, target.bound)
 
 
-def _overall(verdicts: Sequence[str]) -> str:
+def at_least(value: float, error: float, bound: float) -> str:
+    """"met" when ``value`` reaches ``bound``, "within noise" when it falls short by
+    less than its own uncertainty ``error`` (it cannot be told apart from meeting it in
+    this run), else "missed"."""
+    if value >= bound:
+        return "met"
+    return "within noise" if value + error >= bound else "missed"
+
+
+def at_most(value: float, error: float, bound: float) -> str:
+    """The same for an upper bound: ``value`` must not exceed ``bound``."""
+    return at_least(-value, error, -bound)
+
+
+def overall_verdict(verdicts: Sequence[str]) -> str:
     for verdict in ("not measured", "missed", "within noise"):
         if verdict in verdicts:
             return verdict
@@ -104,7 +120,7 @@ def evaluate_targets(rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
                 cell, verdict = _verdict(target, row)
                 cells[f"{row.case.target}, {row.case.buffer_size // 1024} KiB"] = cell
                 verdicts.append(verdict)
-        evaluated.append({"target": target.wording, "values": cells, "verdict": _overall(verdicts)})
+        evaluated.append({"target": target.wording, "values": cells, "verdict": overall_verdict(verdicts)})
     evaluated.append(_zero_copy_target(zero_copy))
     evaluated.append(_growth_target(memory))
     return evaluated

@@ -26,7 +26,7 @@ import shlex
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pyperf
 
@@ -51,17 +51,25 @@ CHART_FILE = "speedups.png"
 PROCESSES = 6
 VALUES = 4
 
-# A worker measures one case, in one process: its sink is opened on the first call and
-# kept for the calibration, the warm-ups and the values, then closed at exit.
-_sinks: Dict[str, Sink] = {}
+# A worker measures one case, in one process: what the case writes to (a sink, a
+# logger) is made on the first call and kept for the calibration, the warm-ups and the
+# values, then closed at exit.
+_kept: Dict[str, Any] = {}
+
+
+def kept(key: str, make: Callable[[], Any]) -> Any:
+    """What ``make()`` returned on this worker's first call for ``key`` (something with a
+    ``close()``, called at exit)."""
+    found = _kept.get(key)
+    if found is None:
+        found = _kept[key] = make()
+        atexit.register(found.close)
+    return found
 
 
 def time_case(loops: int, case: Case) -> float:
     """pyperf's time function: seconds for ``loops`` runs of ``case``."""
-    sink = _sinks.get(case.target)
-    if sink is None:
-        sink = _sinks[case.target] = open_sink(case.target)
-        atexit.register(sink.close)
+    sink: Sink = kept(case.target, lambda: open_sink(case.target))
     return time_runs(case, sink, loops)
 
 
@@ -80,12 +88,14 @@ def source_revision() -> str:
     return commit + ("+modified" if modified else "")
 
 
-def _forward_options(command: List[str], args: argparse.Namespace) -> None:
+def forward_options(command: List[str], args: argparse.Namespace) -> None:
+    """pyperf's add_cmdline_args: what a worker process must be told beside pyperf's own."""
     # Workers must see the same --only, or pyperf's task numbers would name other cases.
     command.extend(["--only", args.only])
 
 
-def _machine(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
+def machine_info(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
+    """The machine, versions and load average of a run, for the results."""
     metadata = suite.get_metadata()
     loads = [run.get_metadata()["load_avg_1min"] for benchmark in suite
              for run in benchmark.get_runs() if "load_avg_1min" in run.get_metadata()]
@@ -103,8 +113,10 @@ def _machine(suite: pyperf.BenchmarkSuite) -> Dict[str, Any]:
     }
 
 
-def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -> List[str]:
-    command = shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]])
+def header_lines(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float,
+                 script: str = "benchmarks/run.py") -> List[str]:
+    """The results' first lines: the command, when, how long, the machine and settings."""
+    command = shlex.join(["python", script, *sys.argv[1:]])
     loads = machine["load_avg_1min_during_runs"]
     load = (f"{loads[0]:.2f} to {loads[1]:.2f} over {machine['logical_cpus']} logical CPUs "
             "(near or above the CPU count means other work shared the machine)") if loads else "not recorded"
@@ -122,12 +134,12 @@ def _header(machine: Dict[str, Any], args: argparse.Namespace, elapsed: float) -
     ]
 
 
-def _update_readme(section: str) -> None:
+def update_readme(section: str, begin: str = README_BEGIN, end_marker: str = README_END) -> None:
     """Replace what is between the README's result markers with ``section``."""
     with open(README) as readme:
         text = readme.read()
-    start = text.index("\n", text.index(README_BEGIN)) + 1
-    end = text.index(README_END)
+    start = text.index("\n", text.index(begin)) + 1
+    end = text.index(end_marker)
     with open(README, "w") as readme:
         readme.write(text[:start] + section + "\n" + text[end:])
 
@@ -137,18 +149,31 @@ def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
                  and case.implementation.name == "ringwriter" and case.target == "file"), None)
 
 
-def main() -> None:
-    """Time every selected case with pyperf, then count, measure and write the results."""
-    runner = pyperf.Runner(processes=PROCESSES, values=VALUES, add_cmdline_args=_forward_options,
+def new_runner(processes: int, values: int, example: str) -> pyperf.Runner:
+    """A pyperf runner with the options every benchmark here takes: --only (``example``
+    is a name part to show in its help), --results-dir and --update-readme."""
+    runner = pyperf.Runner(processes=processes, values=values, add_cmdline_args=forward_options,
                            metadata={"ringwriter_version": __version__,
                                      "ringwriter_revision": source_revision()})
     runner.argparser.add_argument("--only", default="", metavar="TEXT",
-                                  help="run only the cases whose name contains TEXT, e.g. 'pipe | 64 KiB'")
+                                  help=f"run only the cases whose name contains TEXT, e.g. '{example}'")
     runner.argparser.add_argument("--results-dir", default=RESULTS_DIR, metavar="DIR",
                                   help="where to write the results (default: benchmarks/results)")
-    runner.argparser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
     runner.argparser.add_argument("--update-readme", action="store_true",
                                   help="also put the results in README.md, between its result markers")
+    return runner
+
+
+def mean_and_stdev(suite: pyperf.BenchmarkSuite) -> Dict[str, Tuple[float, float]]:
+    """Each benchmark's mean and standard deviation (0 for a single value), by name."""
+    return {benchmark.get_name(): (benchmark.mean(), benchmark.stdev() if benchmark.get_nvalue() > 1 else 0.0)
+            for benchmark in suite}
+
+
+def main() -> None:
+    """Time every selected case with pyperf, then count, measure and write the results."""
+    runner = new_runner(PROCESSES, VALUES, example="pipe | 64 KiB")
+    runner.argparser.add_argument("--no-memory", action="store_true", help="skip the memory measurements")
     args = runner.parse_args()
     selected = [case for case in cases() if args.only in case.name]
     started = time.monotonic()
@@ -172,12 +197,10 @@ def main() -> None:
         memory = measure_memory()
     elapsed = time.monotonic() - started
 
-    times = {benchmark.get_name(): (benchmark.mean(), benchmark.stdev() if benchmark.get_nvalue() > 1 else 0.0)
-             for benchmark in suite}
-    rows = summarize(selected, times, syscalls)
+    rows = summarize(selected, mean_and_stdev(suite), syscalls)
     evaluated = evaluate_targets(rows, zero_copy, memory)
-    machine = _machine(suite)
-    header = _header(machine, args, elapsed)
+    machine = machine_info(suite)
+    header = header_lines(machine, args, elapsed)
     os.makedirs(args.results_dir, exist_ok=True)
     suite.dump(os.path.join(args.results_dir, "pyperf.json"), replace=True)
     with open(os.path.join(args.results_dir, "results.json"), "w") as results:
@@ -195,7 +218,7 @@ def main() -> None:
         results_page_file.write(page)
     print(page)
     if args.update_readme:
-        _update_readme(readme_section(header, rows, evaluated, os.path.relpath(args.results_dir, REPOSITORY),
+        update_readme(readme_section(header, rows, evaluated, os.path.relpath(args.results_dir, REPOSITORY),
                                       CHART_FILE))
     print(f"\nwritten to {args.results_dir} in {elapsed // 60:.0f} min {elapsed % 60:.0f} s")
 

@@ -7,6 +7,12 @@ the child's own process makes between a case's markers count for it: the interpr
 start-up and the pipes' readers (traced children too) are left out. One child for all
 cases, so the trace costs one interpreter start-up, not one per case.
 
+``count_logging_syscalls()`` does the same for the logging benchmark's cases
+(ringwriter._logging_workloads): the logger is set up before a case's begin marker, and
+the records and the closing of the handler fall between its markers; since loggers run
+threads (the 4-thread cases, ringwriter's background flusher), the calls of every
+thread count, and the child reports the bytes each case left in its file.
+
 ``zero_copy_probe()`` also checks, from a trace and ringwriter's counters, that a 1 MiB
 payload leaves in the same writev(2) as the bytes already buffered, and is not copied.
 """
@@ -19,7 +25,8 @@ import sys
 import tempfile
 from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
 
-from ringwriter._sinks import open_sink
+from ringwriter._logging_workloads import LoggingCase, log_records, logging_cases
+from ringwriter._sinks import FileSink, open_sink
 from ringwriter._workloads import Case, cases, expected_output, time_runs
 
 TRACED = ("write", "writev", "lseek", "pwrite64")
@@ -47,9 +54,9 @@ def strace_available() -> bool:
     return shutil.which("strace") is not None
 
 
-def _calls_by_case(log: str) -> Dict[int, List[TracedCall]]:
-    """The calls between each case's markers, by case number, made by the process
-    that wrote the markers."""
+def _calls_by_case(log: str, every_thread: bool) -> Dict[int, List[TracedCall]]:
+    """The calls between each case's markers, by case number, made by the thread that
+    wrote the markers (or, with ``every_thread``, by any traced thread or process)."""
     by_case: Dict[int, List[TracedCall]] = {}
     marker_pid = current = None
     for line in log.splitlines():
@@ -63,12 +70,12 @@ def _calls_by_case(log: str) -> Dict[int, List[TracedCall]]:
             current = int(marker.group(2)) if marker.group(1) == BEGIN else None
             if current is not None:
                 by_case[current] = []
-        elif current is not None and pid == marker_pid and name in TRACED:
+        elif current is not None and (every_thread or pid == marker_pid) and name in TRACED:
             by_case[current].append(TracedCall(name, [int(length) for length in _IOV_LEN.findall(arguments)]))
     return by_case
 
 
-def _trace(mode: str, traced_cases: Sequence[Case]) -> Tuple[List[List[TracedCall]], str]:
+def _trace(mode: str, traced_cases: Sequence[Any], every_thread: bool = False) -> Tuple[List[List[TracedCall]], str]:
     """Every case's calls, in order, and what the child printed."""
     with tempfile.TemporaryDirectory(prefix="ringwriter-strace-") as directory:
         log_path = os.path.join(directory, "trace")
@@ -78,22 +85,38 @@ def _trace(mode: str, traced_cases: Sequence[Case]) -> Tuple[List[List[TracedCal
             check=True, capture_output=True, text=True,
         )
         with open(log_path) as log:
-            by_case = _calls_by_case(log.read())
+            by_case = _calls_by_case(log.read(), every_thread)
     missing = [case.name for number, case in enumerate(traced_cases) if number not in by_case]
     if missing:
         raise RuntimeError(f"no markers in the trace for {missing}: the traced run failed")
     return [by_case[number] for number in range(len(traced_cases))], child.stdout
 
 
+def _counts(calls: Sequence[TracedCall]) -> Dict[str, int]:
+    counts = dict.fromkeys(TRACED, 0)
+    for call in calls:
+        counts[call.name] += 1
+    return counts
+
+
 def count_syscalls(counted: Sequence[Case]) -> Dict[str, Dict[str, int]]:
     """How many of each traced call one run of each case makes, by case name."""
-    results = {}
-    for case, calls in zip(counted, _trace("cases", counted)[0]):
-        counts = dict.fromkeys(TRACED, 0)
-        for call in calls:
-            counts[call.name] += 1
-        results[case.name] = counts
-    return results
+    return {case.name: _counts(calls) for case, calls in zip(counted, _trace("cases", counted)[0])}
+
+
+# Records per case in the logging trace. The report gives syscalls per 100k records,
+# scaled from these: under strace a write(2) costs about 0.1 ms here, so 100k records
+# written one write per record took over 3 minutes for the 26 cases.
+LOGGING_RECORDS = 20_000
+
+
+def count_logging_syscalls(counted: Sequence[LoggingCase]) -> Dict[str, Dict[str, int]]:
+    """How many of each traced call ``LOGGING_RECORDS`` records of each logging case make
+    (closing the handler included), and the bytes they left in the file ("bytes")."""
+    traced, printed = _trace("logging", counted, every_thread=True)
+    output_bytes = json.loads(printed)
+    return {case.name: {**_counts(calls), "bytes": output_bytes[case.name]}
+            for case, calls in zip(counted, traced)}
 
 
 def zero_copy_probe(case: Case) -> Dict[str, Any]:
@@ -151,5 +174,27 @@ def _run_between_markers(mode: str, case_names: Sequence[str]) -> None:
     os.close(marker)
 
 
+def _log_between_markers(case_names: Sequence[str]) -> None:
+    """The traced child of the logging trace: each case's records between its markers,
+    the logger set up before them; prints the bytes each case's file received."""
+    by_name = {case.name: case for case in logging_cases()}
+    marker = os.open(os.devnull, os.O_WRONLY)
+    output_bytes = {}
+    for number, name in enumerate(case_names):
+        case = by_name[name]
+        with FileSink() as sink:
+            opened = case.stack.open(sink.path)
+            os.write(marker, f"{BEGIN}{number}".encode())
+            log_records(case, opened.info, LOGGING_RECORDS)
+            opened.close()
+            os.write(marker, f"{END}{number}".encode())
+            output_bytes[name] = os.path.getsize(sink.path) if os.path.exists(sink.path) else 0
+    os.close(marker)
+    print(json.dumps(output_bytes))
+
+
 if __name__ == "__main__":
-    _run_between_markers(sys.argv[1], sys.argv[2:])
+    if sys.argv[1] == "logging":
+        _log_between_markers(sys.argv[2:])
+    else:
+        _run_between_markers(sys.argv[1], sys.argv[2:])

@@ -2,10 +2,13 @@
 and a pipe, at both buffer sizes, once and tiny, along the path the benchmarks time.
 
 No timing is asserted; what is checked is that each writer left exactly the bytes the
-workload describes. Needs neither pyperf, matplotlib nor strace.
+workload describes. Then the logging benchmark's cases, each once, tiny: every record in
+the file (a stack whose module is missing, or which cannot log from several threads, is
+skipped). Needs neither pyperf, matplotlib nor strace.
 """
 import pytest
 
+from ringwriter._logging_workloads import FLOOR, logging_cases, time_records
 from ringwriter._sinks import digest_of, open_sink
 from ringwriter._workloads import cases, expected_output, time_runs
 
@@ -26,3 +29,26 @@ def test_case_writes_exactly_the_workload(case):
 def test_a_tiny_run_still_overflows_the_largest_buffer():
     largest = max(case.buffer_size for case in CASES)
     assert all(len(expected_output(case)) > 2 * largest for case in CASES)
+
+
+# -- the logging benchmark's cases (benchmarks/logging_run.py) ----------------------------
+LOGGING_CASES = list(logging_cases(records=40))
+
+
+@pytest.mark.parametrize("case", LOGGING_CASES, ids=[case.name for case in LOGGING_CASES])
+def test_logging_case_logs_every_record(case, tmp_path):
+    reason = case.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    path = tmp_path / "out"
+    opened = case.stack.open(str(path))
+    try:
+        time_records(case, opened, runs=2)
+    finally:
+        opened.close()
+    lines = path.read_bytes().splitlines() if path.exists() else []
+    if case.stack.name == FLOOR:
+        assert lines == []
+    else:
+        assert len(lines) == 2 * case.records
+        assert all(case.record.text.encode() in line for line in lines)
