@@ -33,6 +33,9 @@ class LoggingRow(NamedTuple):
     # Per PER_RECORDS records: write, writev and pwrite64 calls, and bytes written.
     writes: Optional[float]
     output_bytes: Optional[float]
+    # The same as counted, over the traced run's records.
+    traced_writes: Optional[int]
+    traced_bytes: Optional[int]
 
     @property
     def records_per_second(self) -> float:
@@ -45,6 +48,14 @@ class LoggingRow(NamedTuple):
         if self.writes is None or not self.output_bytes:
             return None
         return self.writes / (self.output_bytes / BUFFER_SIZE)
+
+    @property
+    def writes_within_buffers(self) -> Optional[bool]:
+        """Whether the traced run made at most one write per BUFFER_SIZE bytes of output,
+        its last, partial buffer counting as one (None when not counted)."""
+        if self.traced_writes is None or self.traced_bytes is None:
+            return None
+        return self.traced_writes <= math.ceil(self.traced_bytes / BUFFER_SIZE)
 
 
 def group_of(case: LoggingCase) -> str:
@@ -75,10 +86,11 @@ def summarize(selected: Sequence[LoggingCase], times: Times, syscalls: Dict[str,
         speedup, speedup_error = speedup_with_error(baseline, time) if baseline else (math.nan, math.nan)
         above, above_error = _above_floor(time, floor, baseline) if baseline and floor else (math.nan, math.nan)
         counted = syscalls.get(case.name)
-        writes = scale * sum(counted[name] for name in ("write", "writev", "pwrite64")) if counted else None
-        output_bytes = scale * counted["bytes"] if counted else None
-        rows.append(LoggingRow(case, time[0] * 1e9, time[1] * 1e9, speedup, speedup_error,
-                               above, above_error, writes, output_bytes))
+        traced_writes = sum(counted[name] for name in ("write", "writev", "pwrite64")) if counted else None
+        traced_bytes = counted["bytes"] if counted else None
+        rows.append(LoggingRow(case, time[0] * 1e9, time[1] * 1e9, speedup, speedup_error, above, above_error,
+                               None if traced_writes is None else scale * traced_writes,
+                               None if traced_bytes is None else scale * traced_bytes, traced_writes, traced_bytes))
     return rows
 
 
@@ -94,7 +106,8 @@ def evaluate_targets(rows: Sequence[LoggingRow]) -> List[Dict[str, Any]]:
     wordings = (
         f"records/s: {HIGHLIGHTED} at least 1.6x {BASELINE}",
         f"handler cost above the no-op floor: at most 1/3 of {BASELINE}'s",
-        f"write syscalls: at most 1 per buffer_size ({BUFFER_SIZE // 1024} KiB) of output",
+        f"write syscalls: at most 1 per buffer_size ({BUFFER_SIZE // 1024} KiB) of output, the last partial "
+        "buffer counting as one",
         "structlog BytesLogger: on the coalescing writer at least 1.5x on the plain file",
     )
     evaluated = [{"target": wording, "values": {}, "verdicts": []} for wording in wordings]
@@ -110,9 +123,11 @@ def evaluate_targets(rows: Sequence[LoggingRow]) -> List[Dict[str, Any]]:
                    at_least(row.speedup, row.speedup_error, 1.6))
             record(1, group, f"{row.above_floor:.2f} ±{row.above_floor_error:.2f}",
                    at_most(row.above_floor, row.above_floor_error, 1 / 3))
-            per_buffer = row.writes_per_buffer
-            record(2, group, "n/a" if per_buffer is None else f"{per_buffer:.2f}",
-                   "not measured" if per_buffer is None else ("met" if per_buffer <= 1 else "missed"))
+            per_buffer, within = row.writes_per_buffer, row.writes_within_buffers
+            record(2, group, "n/a" if per_buffer is None else
+                   f"{per_buffer:.3f}: {row.traced_writes:,} writes, "
+                   f"{math.ceil((row.traced_bytes or 0) / BUFFER_SIZE):,} buffers",
+                   "not measured" if within is None else ("met" if within else "missed"))
         plain, coalescing = by_stack.get(STRUCTLOG_PLAIN), by_stack.get(STRUCTLOG_COALESCING)
         if plain is not None and coalescing is not None:
             ratio, error = speedup_with_error((plain.mean_ns, plain.stdev_ns), (coalescing.mean_ns, coalescing.stdev_ns))
@@ -187,7 +202,8 @@ RATIOS_EXPLAINED = (
     f"Speed-up: {BASELINE}'s mean time per record over the stack's, same threads and record, same run "
     "(± one standard deviation from both). Cost above floor: (t − t_noop) / (t_FileHandler − t_noop). "
     "Write syscalls (write, writev, pwrite64) and output bytes: counted by strace on a separate, untimed "
-    "run of {traced:,} records per case, closing the handler included, scaled to 100k records."
+    "run of {traced:,} records per case, closing the handler included, scaled to 100k records (the "
+    "syscall target compares the traced run's writes with its output in whole buffers)."
 )
 
 
