@@ -33,6 +33,8 @@ def make_records():
         record = logging.LogRecord("app.db", level, __file__, 42, "event %d: %s", (i, "héllo ✓"), None)
         record.created = 1_700_000_000 + i / 700  # several records per second, many seconds
         record.msecs = (record.created - int(record.created)) * 1000
+        if i % 2:
+            record.msecs = int(record.msecs) + 0.0  # whole milliseconds, as the stdlib makes them
         records.append(record)
     try:
         raise KeyError("missing")

@@ -23,6 +23,7 @@ import codecs
 import io
 import logging
 import logging.handlers
+import math
 import os
 import stat
 import sys
@@ -38,7 +39,8 @@ _STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252
 _CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
 _STYLE_HAS_DEFAULTS = sys.version_info >= (3, 10)
 _DEFAULT_MSEC_FORMAT = "%s,%03d"
-_COMMA_MILLISECONDS = tuple(",%03d" % milliseconds for milliseconds in range(1000))
+# The stdlib's records carry whole milliseconds as floats (``msecs``): ",%03d" of each.
+_COMMA_MILLISECONDS = {float(milliseconds): ",%03d" % milliseconds for milliseconds in range(1000)}
 # Handler.handle returns the record that passed the filters from 3.12 on, True before.
 _HANDLE_RETURNS_RECORD = sys.version_info >= (3, 12)
 
@@ -51,28 +53,33 @@ class _PlainFormatting:
     own methods, so errors and output are the stdlib's."""
 
     def __init__(self):
-        # (second, strftime format, converter, formatted): one tuple, replaced whole, so
-        # that a reader in another thread never sees the parts of two different seconds.
-        self._time = (None, None, None, None)
+        # The second [start, end) last formatted, the settings it was formatted with, and
+        # the text: one tuple, replaced whole, so that a reader in another thread never
+        # sees the parts of two different seconds.
+        self._second = (0.0, 0.0, None, None, None, None, None)
 
     def asctime(self, formatter, record):
+        created = record.created
         converter = formatter.converter
-        if converter is not time.localtime and converter is not time.gmtime:
-            return formatter.formatTime(record, formatter.datefmt)
         datefmt = formatter.datefmt
-        strftime_format = datefmt or formatter.default_time_format
-        second = int(record.created)
-        cached_second, cached_format, cached_converter, formatted = self._time
-        if second != cached_second or strftime_format is not cached_format or converter is not cached_converter:
-            formatted = time.strftime(strftime_format, converter(record.created))
-            self._time = (second, strftime_format, converter, formatted)
+        time_format = formatter.default_time_format
         msec_format = formatter.default_msec_format
+        start, end, cached_converter, cached_datefmt, cached_time_format, cached_msec_format, formatted = self._second
+        if not (start <= created < end and converter is cached_converter and datefmt is cached_datefmt
+                and time_format is cached_time_format and msec_format is cached_msec_format):
+            if converter is not time.localtime and converter is not time.gmtime:
+                return formatter.formatTime(record, datefmt)
+            formatted = time.strftime(datefmt or time_format, converter(created))
+            start = float(math.floor(created))
+            self._second = (start, start + 1.0, converter, datefmt, time_format, msec_format, formatted)
         if datefmt or not msec_format:
             return formatted
-        msecs = record.msecs
-        if msec_format == _DEFAULT_MSEC_FORMAT and 0 <= msecs < 1000:
-            return formatted + _COMMA_MILLISECONDS[int(msecs)]
-        return msec_format % (formatted, msecs)
+        if msec_format == _DEFAULT_MSEC_FORMAT:
+            try:
+                return formatted + _COMMA_MILLISECONDS[record.msecs]
+            except (KeyError, TypeError):
+                pass  # not a whole number of milliseconds: "%03d" decides
+        return msec_format % (formatted, record.msecs)
 
     def format(self, formatter, record):
         msg = record.msg
