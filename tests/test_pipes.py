@@ -187,6 +187,48 @@ def test_nonblocking_flush_on_full_pipe(Writer, pipe, buffer_size):
     writer.close()
 
 
+def test_pipe_gets_whole_buffers_not_more(pipe):
+    """On a pipe, an overflowing write smaller than the buffer tops the buffer up and
+    the buffer leaves alone (a pipe write larger than the pipe holds would wait for the
+    reader halfway); on a regular file the pending bytes and the payload leave together."""
+    import ringwriter
+
+    r, w = pipe
+    writer = ringwriter.BufferedWriter(io.FileIO(w, "wb", closefd=False), 4096)
+    for n in range(3):
+        writer.write(bytes([65 + n]) * 3000)
+    assert (writer.pending, writer.stats.raw_writes, writer.stats.bytes_zero_copy) == (808, 2, 0)
+    assert os.read(r, 65536) == (b"A" * 3000 + b"B" * 3000 + b"C" * 3000)[:8192]
+    writer.close()
+
+
+@pytest.mark.parametrize("pending", [1, 3000])
+def test_nonblocking_overflow_on_full_pipe_keeps_what_fits(Writer, pending):
+    """Pending bytes, a full pipe, and a write that does not fit: BlockingIOError with
+    characters_written = what fitted in the buffer, as the stdlib counts it."""
+    from differential import fill_pipe
+
+    r, w = os.pipe()
+    try:
+        os.set_blocking(r, False)
+        prefill = fill_pipe(w)
+        os.set_blocking(w, False)
+        writer = Writer(io.FileIO(w, "wb", closefd=False), 4096)
+        head, tail = payload(pending, "head"), payload(3000 + 4096 - pending - 1000, "tail")
+        assert writer.write(head) == pending
+        result = outcome(writer.write, tail)
+        assert result == ("raise", "BlockingIOError", errno.EAGAIN,
+                          "[Errno 11] write could not complete without blocking", 4096 - pending)
+        received = drain_nonblocking(r)
+        writer.flush()
+        received += drain_nonblocking(r)
+        assert received == b"\xee" * prefill + head + tail[: 4096 - pending]
+        writer.close()
+    finally:
+        os.close(r)
+        os.close(w)
+
+
 # -- broken pipes ------------------------------------------------------------------------
 
 

@@ -282,6 +282,7 @@ cdef class BufferedWriter:
     cdef object _raw
     cdef bint _detached
     cdef bint _fd_path
+    cdef bint _fd_is_pipe
     cdef bint _finalizing
     cdef char *_ring
     cdef Py_ssize_t _size
@@ -346,6 +347,12 @@ cdef class BufferedWriter:
             and type(raw) is _FileIO
             and RINGWRITER_FILEIO_FD(raw) == raw.fileno()
         )
+        self._fd_is_pipe = False
+        if self._fd_path:
+            try:
+                self._fd_is_pipe = stat.S_ISFIFO(os.fstat(RINGWRITER_FILEIO_FD(raw)).st_mode)
+            except OSError:
+                pass
         try:
             self._raw.tell()  # the stdlib asks once here, and ignores a failure
         except Exception:
@@ -540,11 +547,13 @@ cdef class BufferedWriter:
 
     cdef Py_ssize_t _write_overflow_fd(self, const char *data, Py_ssize_t n) except -1:
         """Pending bytes and the payload leave together in one writev; the payload is
-        copied only once what remains of it fits in the ring."""
+        copied only once what remains of it fits in the ring. On a pipe, a payload
+        smaller than the ring tops the ring up instead and the ring leaves alone: a
+        write larger than the pipe holds would wait for the reader halfway through."""
         cdef iovec iov[3]
         cdef int niov
         cdef Py_ssize_t taken = 0
-        cdef Py_ssize_t remaining, written, from_ring, accepted
+        cdef Py_ssize_t remaining, requested, written, from_ring, accepted
         cdef bint partial = False
         while True:
             remaining = n - taken
@@ -555,19 +564,28 @@ cdef class BufferedWriter:
                 # A short write may mean a signal arrived: run its handler before
                 # blocking again, as the stdlib does.
                 PyErr_CheckSignals()
-            niov = self._ring_iov(iov)
-            iov[niov].iov_base = <void *>(data + taken)
-            iov[niov].iov_len = <size_t>remaining
-            written = self._fd_writev(iov, niov + 1)
+            if self._fd_is_pipe and self._count > 0 and remaining < self._size:
+                accepted = self._size - self._count
+                self._append(data + taken, accepted)
+                taken += accepted
+                niov = self._ring_iov(iov)
+                requested = self._count
+            else:
+                niov = self._ring_iov(iov)
+                iov[niov].iov_base = <void *>(data + taken)
+                iov[niov].iov_len = <size_t>remaining
+                niov += 1
+                requested = self._count + remaining
+            written = self._fd_writev(iov, niov)
             if written == -1:
                 # Would block: keep what fits. Only a write of exactly a buffer (written
                 # through where the stdlib does so) can fit whole here; then it is done.
-                accepted = min(remaining, self._size - self._count)
+                accepted = min(n - taken, self._size - self._count)
                 self._append(data + taken, accepted)
-                if accepted == remaining:
+                if taken + accepted == n:
                     return n
                 raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, taken + accepted)
-            partial = written < self._count + remaining
+            partial = written < requested
             from_ring = min(written, self._count)
             self._consume(from_ring)
             taken += written - from_ring
