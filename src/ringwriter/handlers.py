@@ -175,6 +175,7 @@ class _BufferedFlushPolicy:
         return record if _HANDLE_RETURNS_RECORD else True
 
     def format(self, record):
+        """``logging.Handler.format``: the same text, faster for a plain Formatter."""
         formatter = self.formatter or logging._defaultFormatter
         if type(formatter) is logging.Formatter:
             return self._plain_formatting.format(formatter, record)
@@ -246,6 +247,7 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
         return previous
 
     def emit(self, record):
+        """Write the record to the buffer; flush if its level is ``flush_level`` or above."""
         try:
             self._write_record(record)
         except RecursionError:
@@ -254,6 +256,7 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
             self.handleError(record)
 
     def close(self):
+        """Flush, then close as ``logging.StreamHandler.close`` (the stream stays open)."""
         with self.lock:
             try:
                 self.flush()
@@ -282,6 +285,8 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
         return stream
 
     def emit(self, record):
+        """Write the record (opening the file first if ``delay`` left it closed; rolling
+        over first when a rotating handler is due); flush at ``flush_level``."""
         try:
             if self._rotates and self.shouldRollover(record):
                 self.doRollover()
@@ -325,6 +330,7 @@ class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHan
         )
 
     def shouldRollover(self, record):
+        """Whether ``record`` would take the file to ``maxBytes`` or beyond."""
         if self.stream is None:
             self.stream = self._open()
         if self.maxBytes <= 0 or not self._regular_file:
