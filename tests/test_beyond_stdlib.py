@@ -16,6 +16,9 @@ import ringwriter
 from rawmocks import ScriptedRaw, accept, would_block
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the platform has no fork()")
+# Forking with threads alive is what these tests are about (the lifecycle's flusher thread,
+# a thread holding the writer's lock): 3.12+ warns about exactly that.
+forks_with_threads = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 
 
 def file_writer(tmp_path, buffer_size=64, name="out"):
@@ -208,6 +211,7 @@ def run_fork_scenario(writer_class, path):
 
 
 @needs_fork
+@forks_with_threads
 def test_fork_never_writes_the_parents_bytes_twice(tmp_path):
     stdlib = run_fork_scenario(io.BufferedWriter, tmp_path / "stdlib")
     ours = run_fork_scenario(ringwriter.BufferedWriter, tmp_path / "ours")
@@ -216,6 +220,7 @@ def test_fork_never_writes_the_parents_bytes_twice(tmp_path):
 
 
 @needs_fork
+@forks_with_threads
 def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_path):
     """The lock copied into the child may be held by a thread that does not exist there."""
     read_end, write_end = os.pipe()
@@ -253,6 +258,7 @@ def test_a_child_forked_while_another_thread_holds_the_lock_can_still_write(tmp_
 
 
 @needs_fork
+@forks_with_threads
 def test_multiprocessing_fork_does_not_duplicate(tmp_path):
     path = tmp_path / "mp"
     writer = ringwriter.BufferedWriter(io.FileIO(path, "w"))
