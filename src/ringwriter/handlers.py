@@ -20,6 +20,7 @@ formatter; with a plain ``logging.Formatter`` the formatting itself is faster (t
 formatted time is cached per second).
 """
 import codecs
+import functools
 import io
 import logging
 import logging.handlers
@@ -27,6 +28,7 @@ import math
 import os
 import stat
 import sys
+import tempfile
 import time
 
 from ringwriter._flusher import FLUSHER
@@ -193,7 +195,11 @@ class _BufferedFlushPolicy:
             self._write_encoded(text.encode(self._encoding, self._encoding_errors))
         else:
             stream.write(text)
-        if record.levelno >= self.flush_level:
+        try:
+            at_flush_level = record.levelno >= self.flush_level
+        except TypeError:
+            at_flush_level = False  # a record made without a level (logging.makeLogRecord)
+        if at_flush_level:
             stream.flush()
         elif self.scheduled_by != FLUSHER.generation:
             FLUSHER.ensure(self, self.flush_interval)
@@ -312,6 +318,19 @@ class FileHandler(_FileFlushPolicy, logging.FileHandler):
         logging.FileHandler.__init__(self, filename, mode, encoding, delay, errors)
 
 
+@functools.lru_cache(maxsize=None)
+def _stdlib_keeps_empty_files():
+    """Whether the running stdlib's RotatingFileHandler never rolls an empty file over
+    (gh-116263: 3.13, and 3.12 from a point release on), asked of it once."""
+    with tempfile.TemporaryDirectory(prefix="ringwriter-") as directory:
+        probe = logging.handlers.RotatingFileHandler(
+            os.path.join(directory, "probe.log"), maxBytes=1, encoding="utf-8", delay=True)
+        try:
+            return not probe.shouldRollover(logging.makeLogRecord({"msg": "probe"}))
+        finally:
+            probe.close()
+
+
 class _RotatingFlushPolicy(_FileFlushPolicy):
     _rotates = True  # emit() asks shouldRollover() first, as BaseRotatingHandler.emit does
 
@@ -335,8 +354,10 @@ class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHan
             self.stream = self._open()
         if self.maxBytes <= 0 or not self._regular_file:
             return False  # like the stdlib, never roll over /dev/null or a pipe
-        writer = getattr(self.stream, "buffer", self.stream)
-        return writer.tell() + len(f"{self.format(record)}\n") >= self.maxBytes
+        position = getattr(self.stream, "buffer", self.stream).tell()
+        if position == 0 and _stdlib_keeps_empty_files():
+            return False
+        return position + len(f"{self.format(record)}\n") >= self.maxBytes
 
 
 class TimedRotatingFileHandler(_RotatingFlushPolicy, logging.handlers.TimedRotatingFileHandler):
