@@ -154,6 +154,12 @@ def test_a_subclass_format_is_used(tmp_path):
     assert (tmp_path / "loud.log").read_text() == "INFO QUIET WORDS\n"
 
 
+def test_stream_handler_repr_names_the_callers_stream(tmp_path):
+    with open(tmp_path / "named.log", "w") as named:
+        for stream in (None, io.StringIO(), named):
+            assert repr(ringwriter.handlers.StreamHandler(stream)) == repr(logging.StreamHandler(stream))
+
+
 def test_stream_handler_writes_the_stdlibs_bytes(tmp_path):
     records = make_records()
     outputs = []

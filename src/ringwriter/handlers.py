@@ -241,6 +241,11 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
         return _text_over_ringwriter(raw, self.buffer_size, getattr(stream, "encoding", None),
                                      getattr(stream, "errors", None))
 
+    def __repr__(self):
+        # The stream the caller gave (sys.stderr by default), as logging.StreamHandler shows it.
+        name = str(getattr(self._adopted_stream, "name", ""))
+        return f"<{type(self).__name__} {name + ' ' if name else ''}({logging.getLevelName(self.level)})>"
+
     def setStream(self, stream):
         """Replace the stream (flushing the old one), as logging.StreamHandler.setStream."""
         if stream is self._adopted_stream:
