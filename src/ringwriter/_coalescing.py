@@ -11,6 +11,8 @@ import time
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
 
+_monotonic = time.monotonic  # flush() runs once per record under some loggers
+
 
 class CoalescingWriter(BufferedWriter):
     """A ``ringwriter.BufferedWriter`` that writes at most once per ``flush_interval``
@@ -34,16 +36,16 @@ class CoalescingWriter(BufferedWriter):
 
     def flush(self):
         """Flush now if the last real flush is ``flush_interval`` old, else at that time."""
-        waited = time.monotonic() - self._last_flush
+        waited = _monotonic() - self._last_flush
         if self._closing or waited >= self.flush_interval or self.closed:
             self.flush_now()
-        elif self.pending:
+        elif self.scheduled_by != FLUSHER.generation and self.pending:
             FLUSHER.ensure(self, self.flush_interval - waited)
 
     def flush_now(self):
         """Write every buffered byte to the raw stream now."""
         BufferedWriter.flush(self)
-        self._last_flush = time.monotonic()
+        self._last_flush = _monotonic()
 
     def flush_due(self):
         """Called by the background flusher at the deadline."""
