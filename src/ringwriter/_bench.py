@@ -10,7 +10,7 @@ import io
 from typing import Dict, List
 
 from ringwriter._sinks import FileSink
-from ringwriter._workloads import BASELINE, IMPLEMENTATIONS, cases, time_runs
+from ringwriter._workloads import BASELINE, IMPLEMENTATIONS, Case, cases, time_runs
 
 QUICK_IMPLEMENTATIONS = tuple(
     implementation for implementation in IMPLEMENTATIONS
@@ -41,8 +41,8 @@ def measure(repeat: int = 5, scale: float = 1.0) -> List[Dict[str, object]]:
     return rows
 
 
-def _by_workload(quick_cases: list) -> List[list]:
-    groups: Dict[str, list] = {}
+def _by_workload(quick_cases: List[Case]) -> List[List[Case]]:
+    groups: Dict[str, List[Case]] = {}
     for case in quick_cases:
         groups.setdefault(case.workload.name, []).append(case)
     return list(groups.values())

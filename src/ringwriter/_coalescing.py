@@ -7,6 +7,7 @@ flush happens when the interval ends, from a background thread.
 """
 import io
 import time
+from typing import Any
 
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
@@ -24,7 +25,7 @@ class CoalescingWriter(BufferedWriter):
     stay buffered and the next ``flush()`` or ``close()`` reports the error.
     """
 
-    def __init__(self, raw, buffer_size=io.DEFAULT_BUFFER_SIZE, *, flush_interval):
+    def __init__(self, raw: Any, buffer_size: int = io.DEFAULT_BUFFER_SIZE, *, flush_interval: float) -> None:
         if not flush_interval > 0:
             raise ValueError("flush_interval must be a positive number of seconds")
         # Set before the writer exists: a finalizer may call flush() on a half-made one.
@@ -34,7 +35,7 @@ class CoalescingWriter(BufferedWriter):
         self._closing = False
         super().__init__(raw, buffer_size)
 
-    def flush(self):
+    def flush(self) -> None:
         """Flush now if the last real flush is ``flush_interval`` old, else at that time."""
         waited = _monotonic() - self._last_flush
         if self._closing or waited >= self.flush_interval or self.closed:
@@ -42,12 +43,12 @@ class CoalescingWriter(BufferedWriter):
         elif self.scheduled_by != FLUSHER.generation and self.pending:
             FLUSHER.ensure(self, self.flush_interval - waited)
 
-    def flush_now(self):
+    def flush_now(self) -> None:
         """Write every buffered byte to the raw stream now."""
         BufferedWriter.flush(self)
         self._last_flush = _monotonic()
 
-    def flush_due(self):
+    def flush_due(self) -> None:
         """Called by the background flusher at the deadline."""
         try:
             if self.pending and not self.closed:
@@ -55,7 +56,7 @@ class CoalescingWriter(BufferedWriter):
         except Exception:
             pass  # the bytes stay buffered; the next flush() or close() raises
 
-    def close(self):
+    def close(self) -> None:
         """Flush everything, then close the raw stream, as BufferedWriter.close()."""
         self._closing = True
         super().close()

@@ -3,23 +3,52 @@ import io
 import os
 import sys
 import warnings
-from typing import Callable, Optional, Union
+from typing import Callable, Literal, Optional, Union, overload
 
 from ringwriter._coalescing import CoalescingWriter
 from ringwriter._writer import BufferedWriter
 
 _MODE_CHARACTERS = frozenset("rwxabt+")
+_File = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", int]
+_Opener = Optional[Callable[[str, int], int]]
+# The modes open() takes for writing, in every order of their letters.
+_TextMode = Literal["w", "a", "x", "wt", "at", "xt", "tw", "ta", "tx"]
+_BinaryMode = Literal["wb", "ab", "xb", "bw", "ba", "bx"]
+
+
+@overload
+def open(file: _File, mode: _TextMode, buffering: int = ..., encoding: Optional[str] = ...,
+         errors: Optional[str] = ..., newline: Optional[str] = ..., closefd: bool = ...,
+         opener: _Opener = ..., *, flush_interval: Optional[float] = ...) -> io.TextIOWrapper: ...
+@overload  # buffering=0 is also an int: matched first, as typeshed's builtins.open does
+def open(  # type: ignore[overload-overlap]
+         file: _File, mode: _BinaryMode, buffering: Literal[0], encoding: None = ...,
+         errors: None = ..., newline: None = ..., closefd: bool = ..., opener: _Opener = ...,
+         *, flush_interval: None = ...) -> io.FileIO: ...
+@overload
+def open(file: _File, mode: _BinaryMode = ..., buffering: int = ..., encoding: None = ...,
+         errors: None = ..., newline: None = ..., closefd: bool = ..., opener: _Opener = ...,
+         *, flush_interval: float) -> CoalescingWriter: ...
+@overload
+def open(file: _File, mode: _BinaryMode = ..., buffering: int = ..., encoding: None = ...,
+         errors: None = ..., newline: None = ..., closefd: bool = ..., opener: _Opener = ...,
+         *, flush_interval: None = ...) -> BufferedWriter: ...
+@overload
+def open(file: _File, mode: str, buffering: int = ..., encoding: Optional[str] = ...,
+         errors: Optional[str] = ..., newline: Optional[str] = ..., closefd: bool = ...,
+         opener: _Opener = ..., *, flush_interval: Optional[float] = ...,
+         ) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]: ...
 
 
 def open(
-    file: Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", int],
+    file: _File,
     mode: str = "wb",
     buffering: int = -1,
     encoding: Optional[str] = None,
     errors: Optional[str] = None,
     newline: Optional[str] = None,
     closefd: bool = True,
-    opener: Optional[Callable[[str, int], int]] = None,
+    opener: _Opener = None,
     *,
     flush_interval: Optional[float] = None,
 ) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]:

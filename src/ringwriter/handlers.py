@@ -20,6 +20,7 @@ formatter; with a plain ``logging.Formatter`` the formatting itself is faster (t
 formatted time is cached per second).
 """
 import codecs
+import datetime
 import functools
 import io
 import logging
@@ -30,6 +31,7 @@ import stat
 import sys
 import tempfile
 import time
+from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple, Union
 
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
@@ -54,13 +56,13 @@ class _PlainFormatting:
     Anything unusual (another converter or style, a failing format) takes the stdlib's
     own methods, so errors and output are the stdlib's."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         # The second [start, end) last formatted, the settings it was formatted with, and
         # the text: one tuple, replaced whole, so that a reader in another thread never
         # sees the parts of two different seconds.
-        self._second = (0.0, 0.0, None, None, None, None, None)
+        self._second: Tuple[float, float, Any, Any, Any, Any, str] = (0.0, 0.0, None, None, None, None, "")
 
-    def asctime(self, formatter, record):
+    def asctime(self, formatter: logging.Formatter, record: logging.LogRecord) -> str:
         created = record.created
         converter = formatter.converter
         datefmt = formatter.datefmt
@@ -83,7 +85,7 @@ class _PlainFormatting:
                 pass  # not a whole number of milliseconds: "%03d" decides
         return msec_format % (formatted, record.msecs)
 
-    def format(self, formatter, record):
+    def format(self, formatter: logging.Formatter, record: logging.LogRecord) -> str:
         msg = record.msg
         if type(record) is logging.LogRecord:
             message = msg if type(msg) is str else str(msg)
@@ -93,7 +95,7 @@ class _PlainFormatting:
         else:
             record.message = record.getMessage()
         style = formatter._style
-        if type(style) is logging.PercentStyle and not (_STYLE_HAS_DEFAULTS and style._defaults):
+        if type(style) is logging.PercentStyle and not (_STYLE_HAS_DEFAULTS and style._defaults):  # type: ignore[attr-defined]
             fmt = style._fmt
             if "%(asctime)" in fmt:
                 record.asctime = self.asctime(formatter, record)
@@ -118,7 +120,7 @@ class _PlainFormatting:
         return text
 
 
-def _direct_encoding(stream):
+def _direct_encoding(stream: Any) -> Optional[str]:
     """The codec to encode records with and write them straight to the ringwriter under
     ``stream``, or None when ``stream`` must be written as text."""
     writer = getattr(stream, "buffer", None)
@@ -133,7 +135,8 @@ def _direct_encoding(stream):
     return name if name in _STATELESS_CODECS else None
 
 
-def _text_over_ringwriter(raw, buffer_size, encoding, errors):
+def _text_over_ringwriter(raw: io.FileIO, buffer_size: int, encoding: Optional[str],
+                          errors: Optional[str]) -> io.TextIOWrapper:
     """A write-through text stream over a ringwriter: text writes go to its buffer at once,
     so they interleave correctly with the records written there as bytes."""
     if hasattr(io, "text_encoding"):
@@ -141,33 +144,43 @@ def _text_over_ringwriter(raw, buffer_size, encoding, errors):
     return io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
 
 
-class _BufferedFlushPolicy:
+_Path = Union[str, "os.PathLike[str]"]
+
+if TYPE_CHECKING:  # what the policies are mixed into
+    _Handler = logging.StreamHandler[Any]
+    _FileHandler = logging.handlers.RotatingFileHandler
+else:
+    _Handler = _FileHandler = object
+
+
+class _BufferedFlushPolicy(_Handler):
     """What the handlers share: emit through ringwriter, flush by level, interval, close."""
 
-    def _configure(self, buffer_size, flush_level, flush_interval):
+    def _configure(self, buffer_size: int, flush_level: Union[int, str], flush_interval: float) -> None:
         if not flush_interval > 0:
             raise ValueError("flush_interval must be a positive number of seconds")
         self.buffer_size = buffer_size
-        self.flush_level = logging._checkLevel(flush_level)
+        self.flush_level: int = logging._checkLevel(flush_level)  # type: ignore[attr-defined]
         self.flush_interval = flush_interval
         self.scheduled_by = 0
         self._plain_formatting = _PlainFormatting()
         # Straight to the plain formatting (one call less per record) unless a subclass
         # formats records its own way.
         formats_plainly = type(self).format is _BufferedFlushPolicy.format
-        self._format_plainly = self._plain_formatting.format if formats_plainly else None
+        self._format_plainly: Optional[Callable[[logging.Formatter, logging.LogRecord], str]] = (
+            self._plain_formatting.format if formats_plainly else None)
         self._use_stream(None)
 
-    def _use_stream(self, stream):
+    def _use_stream(self, stream: Any) -> None:
         """Remember how to write records to ``stream``: encoded, straight to its
         ringwriter, when its encoding allows it, else as text."""
         encoding = _direct_encoding(stream) if stream is not None else None
-        self._direct_stream = stream if encoding is not None else None
-        self._encoding = encoding
-        self._encoding_errors = stream.errors if encoding is not None else None
-        self._write_encoded = stream.buffer.write if encoding is not None else None
+        self._direct_stream: Any = stream if encoding is not None else None
+        self._encoding: Any = encoding
+        self._encoding_errors: Any = stream.errors if encoding is not None else None
+        self._write_encoded: Any = stream.buffer.write if encoding is not None else None
 
-    def handle(self, record):
+    def handle(self, record: logging.LogRecord) -> Any:
         """``logging.Handler.handle``; with no filters, without its three method calls."""
         lock = self.lock
         if self.filters or lock is None:
@@ -176,16 +189,16 @@ class _BufferedFlushPolicy:
             self.emit(record)
         return record if _HANDLE_RETURNS_RECORD else True
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         """``logging.Handler.format``: the same text, faster for a plain Formatter."""
-        formatter = self.formatter or logging._defaultFormatter
+        formatter = self.formatter or logging._defaultFormatter  # type: ignore[attr-defined]
         if type(formatter) is logging.Formatter:
             return self._plain_formatting.format(formatter, record)
         return formatter.format(record)
 
-    def _write_record(self, record):
+    def _write_record(self, record: logging.LogRecord) -> None:
         """Write one formatted record to self.stream, then flush if its level asks."""
-        formatter = self.formatter or logging._defaultFormatter
+        formatter = self.formatter or logging._defaultFormatter  # type: ignore[attr-defined]
         if self._format_plainly is not None and type(formatter) is logging.Formatter:
             text = self._format_plainly(formatter, record) + self.terminator
         else:
@@ -204,7 +217,7 @@ class _BufferedFlushPolicy:
         elif self.scheduled_by != FLUSHER.generation:
             FLUSHER.ensure(self, self.flush_interval)
 
-    def flush_due(self):
+    def flush_due(self) -> None:
         """Called by the background flusher when the interval is over."""
         try:
             self.flush()
@@ -212,7 +225,7 @@ class _BufferedFlushPolicy:
             pass  # the records stay buffered; the next flush or close reports it
 
 
-class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
+class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):  # type: ignore[type-arg]
     """``logging.StreamHandler`` with ringwriter's buffering and flush policy.
 
     ``stream`` defaults to ``sys.stderr``. A stream with a file descriptor is written
@@ -220,15 +233,15 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
     stream is written as the stdlib does, only flushed by the policy.
     """
 
-    def __init__(self, stream=None, *, buffer_size=io.DEFAULT_BUFFER_SIZE,
-                 flush_level=logging.ERROR, flush_interval=1.0):
+    def __init__(self, stream: Any = None, *, buffer_size: int = io.DEFAULT_BUFFER_SIZE,
+                 flush_level: Union[int, str] = logging.ERROR, flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
         logging.StreamHandler.__init__(self, stream)
         self._adopted_stream = self.stream
         self.stream = self._over_ringwriter(self.stream)
         self._use_stream(self.stream)
 
-    def _over_ringwriter(self, stream):
+    def _over_ringwriter(self, stream: Any) -> Any:
         if _direct_encoding(stream) is not None:
             return stream
         try:
@@ -241,23 +254,26 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
         return _text_over_ringwriter(raw, self.buffer_size, getattr(stream, "encoding", None),
                                      getattr(stream, "errors", None))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # The stream the caller gave (sys.stderr by default), as logging.StreamHandler shows it.
         name = str(getattr(self._adopted_stream, "name", ""))
         return f"<{type(self).__name__} {name + ' ' if name else ''}({logging.getLevelName(self.level)})>"
 
-    def setStream(self, stream):
+    def setStream(self, stream: Any) -> Any:
         """Replace the stream (flushing the old one), as logging.StreamHandler.setStream."""
         if stream is self._adopted_stream:
             return None
-        with self.lock:
+        self.acquire()
+        try:
             self.flush()
             previous, self._adopted_stream = self._adopted_stream, stream
             self.stream = self._over_ringwriter(stream)
             self._use_stream(self.stream)
+        finally:
+            self.release()
         return previous
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         """Write the record to the buffer; flush if its level is ``flush_level`` or above."""
         try:
             self._write_record(record)
@@ -266,23 +282,27 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):
         except Exception:
             self.handleError(record)
 
-    def close(self):
+    def close(self) -> None:
         """Flush, then close as ``logging.StreamHandler.close`` (the stream stays open)."""
-        with self.lock:
+        self.acquire()
+        try:
+            self.flush()
+        finally:
             try:
-                self.flush()
-            finally:
                 logging.StreamHandler.close(self)
+            finally:
+                self.release()
 
 
-class _FileFlushPolicy(_BufferedFlushPolicy):
+class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
     """For FileHandler and the rotating handlers: their file is opened over ringwriter."""
 
     _rotates = False
 
-    def _open(self):
+    def _open(self) -> Any:
         mode = self.mode.replace("t", "")
         raw = io.FileIO(self.baseFilename, mode.replace("b", "") or "a")
+        stream: Any
         try:
             if "b" in mode:
                 stream = BufferedWriter(raw, self.buffer_size)
@@ -295,7 +315,7 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
         self._regular_file = stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
         return stream
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         """Write the record (opening the file first if ``delay`` left it closed; rolling
         over first when a rotating handler is due); flush at ``flush_level``."""
         try:
@@ -316,15 +336,16 @@ class _FileFlushPolicy(_BufferedFlushPolicy):
 class FileHandler(_FileFlushPolicy, logging.FileHandler):
     """``logging.FileHandler`` with ringwriter's buffering and flush policy."""
 
-    def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None, *,
-                 buffer_size=io.DEFAULT_BUFFER_SIZE, flush_level=logging.ERROR,
-                 flush_interval=1.0):
+    def __init__(self, filename: "_Path", mode: str = "a", encoding: Optional[str] = None,
+                 delay: bool = False, errors: Optional[str] = None, *,
+                 buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
+                 flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
         logging.FileHandler.__init__(self, filename, mode, encoding, delay, errors)
 
 
 @functools.lru_cache(maxsize=None)
-def _stdlib_keeps_empty_files():
+def _stdlib_keeps_empty_files() -> bool:
     """Whether the running stdlib's RotatingFileHandler never rolls an empty file over
     (gh-116263: 3.13, and 3.12 from a point release on), asked of it once."""
     with tempfile.TemporaryDirectory(prefix="ringwriter-") as directory:
@@ -345,15 +366,16 @@ class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHan
     policy; a rollover flushes first. The size check asks the writer's position (one
     lseek per record, where the stdlib seeks to the end and asks)."""
 
-    def __init__(self, filename, mode="a", maxBytes=0, backupCount=0, encoding=None,
-                 delay=False, errors=None, *, buffer_size=io.DEFAULT_BUFFER_SIZE,
-                 flush_level=logging.ERROR, flush_interval=1.0):
+    def __init__(self, filename: "_Path", mode: str = "a", maxBytes: int = 0, backupCount: int = 0,
+                 encoding: Optional[str] = None, delay: bool = False, errors: Optional[str] = None, *,
+                 buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
+                 flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
         logging.handlers.RotatingFileHandler.__init__(
             self, filename, mode, maxBytes, backupCount, encoding, delay, errors
         )
 
-    def shouldRollover(self, record):
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
         """Whether ``record`` would take the file to ``maxBytes`` or beyond."""
         if self.stream is None:
             self.stream = self._open()
@@ -369,10 +391,11 @@ class TimedRotatingFileHandler(_RotatingFlushPolicy, logging.handlers.TimedRotat
     """``logging.handlers.TimedRotatingFileHandler`` with ringwriter's buffering and flush
     policy; a rollover flushes first."""
 
-    def __init__(self, filename, when="h", interval=1, backupCount=0, encoding=None,
-                 delay=False, utc=False, atTime=None, errors=None, *,
-                 buffer_size=io.DEFAULT_BUFFER_SIZE, flush_level=logging.ERROR,
-                 flush_interval=1.0):
+    def __init__(self, filename: "_Path", when: str = "h", interval: int = 1, backupCount: int = 0,
+                 encoding: Optional[str] = None, delay: bool = False, utc: bool = False,
+                 atTime: Optional[datetime.time] = None, errors: Optional[str] = None, *,
+                 buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
+                 flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
         logging.handlers.TimedRotatingFileHandler.__init__(
             self, filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
