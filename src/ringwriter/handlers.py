@@ -31,7 +31,7 @@ import stat
 import sys
 import tempfile
 import time
-from typing import TYPE_CHECKING, Any, Callable, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Optional, Tuple, Union
 
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
@@ -71,7 +71,7 @@ class _PlainFormatting:
         start, end, cached_converter, cached_datefmt, cached_time_format, cached_msec_format, formatted = self._second
         if not (start <= created < end and converter is cached_converter and datefmt is cached_datefmt
                 and time_format is cached_time_format and msec_format is cached_msec_format):
-            if converter is not time.localtime and converter is not time.gmtime:
+            if converter not in _CACHEABLE_CONVERTERS:
                 return formatter.formatTime(record, datefmt)
             formatted = time.strftime(datefmt or time_format, converter(created))
             start = float(math.floor(created))
@@ -164,11 +164,6 @@ class _BufferedFlushPolicy(_Handler):
         self.flush_interval = flush_interval
         self.scheduled_by = 0
         self._plain_formatting = _PlainFormatting()
-        # Straight to the plain formatting (one call less per record) unless a subclass
-        # formats records its own way.
-        formats_plainly = type(self).format is _BufferedFlushPolicy.format
-        self._format_plainly: Optional[Callable[[logging.Formatter, logging.LogRecord], str]] = (
-            self._plain_formatting.format if formats_plainly else None)
         self._use_stream(None)
 
     def _use_stream(self, stream: Any) -> None:
@@ -198,11 +193,7 @@ class _BufferedFlushPolicy(_Handler):
 
     def _write_record(self, record: logging.LogRecord) -> None:
         """Write one formatted record to self.stream, then flush if its level asks."""
-        formatter = self.formatter or logging._defaultFormatter  # type: ignore[attr-defined]
-        if self._format_plainly is not None and type(formatter) is logging.Formatter:
-            text = self._format_plainly(formatter, record) + self.terminator
-        else:
-            text = self.format(record) + self.terminator
+        text = self.format(record) + self.terminator
         stream = self.stream
         if stream is self._direct_stream and stream is not None:
             self._write_encoded(text.encode(self._encoding, self._encoding_errors))
