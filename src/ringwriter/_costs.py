@@ -18,6 +18,7 @@ import time
 from typing import Callable, Dict, List, NamedTuple, Optional
 
 from ringwriter import BufferedWriter
+from ringwriter._workloads import _line
 
 WRITE_SIZE = 32
 FLUSH_SIZE = 4096
@@ -43,7 +44,7 @@ def _median_of(step: Callable[[], object], prepare: Callable[[], object], sample
 
 def _write_cost(directory: str, samples: int) -> Cost:
     writes_per_sample = 1000
-    payload = b"x" * (WRITE_SIZE - 1) + b"\n"
+    payload = _line(WRITE_SIZE)
     with BufferedWriter(io.FileIO(os.path.join(directory, "write"), "w"),
                         buffer_size=WRITE_SIZE * writes_per_sample) as writer:
         write = writer.write
@@ -58,7 +59,7 @@ def _write_cost(directory: str, samples: int) -> Cost:
 
 def _flush_cost(writer: BufferedWriter, target: str, samples: int,
                 after: Optional[Callable[[], object]] = None) -> Cost:
-    block = b"x" * (FLUSH_SIZE - 1) + b"\n"
+    block = _line(FLUSH_SIZE)
 
     def fill() -> None:
         if after is not None:
@@ -69,7 +70,7 @@ def _flush_cost(writer: BufferedWriter, target: str, samples: int,
 
 
 def _sync_cost(path: str, where: str, data_only: bool, samples: int) -> Cost:
-    block = b"x" * (FLUSH_SIZE - 1) + b"\n"
+    block = _line(FLUSH_SIZE)
     with BufferedWriter(io.FileIO(path, "a")) as writer:
         seconds = _median_of(lambda: writer.sync(data_only=data_only), lambda: writer.write(block), samples)
     call = "sync(data_only=True) (fdatasync)" if data_only else "sync() (fsync)"
