@@ -23,13 +23,13 @@ import atexit
 import json
 import os
 import time
-import pyperf
 
 from logging_report import evaluate_targets, readme_section, results_page, summarize
 from ringwriter import __version__
 from ringwriter._logging_workloads import BASELINE, LoggingCase, OpenLogger, logging_cases, time_records
 from ringwriter._sinks import FileSink
-from run import REPOSITORY, header_lines, kept, machine_info, mean_and_stdev, new_runner, update_readme
+from run import (REPOSITORY, header_lines, kept, machine_info, mean_and_stdev, new_runner, time_in_pyperf,
+                 update_readme)
 from syscalls import LOGGING_RECORDS, count_logging_syscalls, strace_available
 
 README_BEGIN = "<!-- logging benchmark results: begin"
@@ -67,11 +67,9 @@ def main() -> None:
         for name, reason in skipped.items():
             print(f"skipped {name}: {reason}", flush=True)
     started = time.monotonic()
-    benchmarks = [runner.bench_time_func(case.name, time_case, case, inner_loops=case.records)
-                  for case in selected]
-    if args.worker:
+    suite = time_in_pyperf(runner, selected, time_case, lambda case: case.records)
+    if suite is None:
         return
-    suite = pyperf.BenchmarkSuite([benchmark for benchmark in benchmarks if benchmark is not None])
 
     if strace_available():
         print(f"syscalls: {LOGGING_RECORDS:,} records of each of the {len(selected)} cases under strace", flush=True)

@@ -26,7 +26,7 @@ import shlex
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import pyperf
 
@@ -164,6 +164,18 @@ def new_runner(processes: int, values: int, example: str) -> pyperf.Runner:
     return runner
 
 
+def time_in_pyperf(runner: pyperf.Runner, selected: Sequence[Any], time_func: Callable[..., float],
+                   loops_of: Callable[[Any], int]) -> Optional[pyperf.BenchmarkSuite]:
+    """Time each selected case (named by its ``name``) with ``time_func(loops, case)``,
+    ``loops_of(case)`` operations per loop: the suite in the main process, None in a
+    pyperf worker (which has nothing more to do)."""
+    benchmarks = [runner.bench_time_func(case.name, time_func, case, inner_loops=loops_of(case))
+                  for case in selected]
+    if runner.args.worker:
+        return None
+    return pyperf.BenchmarkSuite([benchmark for benchmark in benchmarks if benchmark is not None])
+
+
 def mean_and_stdev(suite: pyperf.BenchmarkSuite) -> Dict[str, Tuple[float, float]]:
     """Each benchmark's mean and standard deviation (0 for a single value), by name."""
     return {benchmark.get_name(): (benchmark.mean(), benchmark.stdev() if benchmark.get_nvalue() > 1 else 0.0)
@@ -177,11 +189,9 @@ def main() -> None:
     args = runner.parse_args()
     selected = [case for case in cases() if args.only in case.name]
     started = time.monotonic()
-    benchmarks = [runner.bench_time_func(case.name, time_case, case, inner_loops=case.operations)
-                  for case in selected]
-    if args.worker:
+    suite = time_in_pyperf(runner, selected, time_case, lambda case: case.operations)
+    if suite is None:
         return
-    suite = pyperf.BenchmarkSuite([benchmark for benchmark in benchmarks if benchmark is not None])
 
     if strace_available():
         print(f"syscalls: one untimed run of each of the {len(selected)} cases under strace", flush=True)
