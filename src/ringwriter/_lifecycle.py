@@ -7,16 +7,42 @@
   and writes them again when it flushes: ringwriter flushes before forking, and the
   child drops whatever the parent could not flush (the parent still writes it).
 
-Both hooks skip a writer that another thread is inside: they must never wait on a lock.
+The same holds for the other things that buffer (the stream handlers' held records),
+which register with ``track_buffer_holder``; they are flushed before the writers they
+may write into. Both hooks skip anything that another thread is inside: they must never
+wait on a lock.
 """
 import atexit
 import os
+import weakref
+from typing import Protocol
 
 from ringwriter._writer import live_writers
 
 
+class BufferHolder(Protocol):
+    """What the hooks need of something that buffers outside a writer."""
+
+    def _flush_if_idle(self) -> None:
+        """Write what is buffered unless another thread is inside; never raise."""
+
+    def _forget_parent_buffer(self) -> None:
+        """In a forked child: drop what is buffered (the parent writes it)."""
+
+
+_buffer_holders: "weakref.WeakSet[BufferHolder]" = weakref.WeakSet()
+
+
+def track_buffer_holder(holder: BufferHolder) -> None:
+    """Flush ``holder`` before fork() and at exit, and empty it in a forked child."""
+    _buffer_holders.add(holder)
+
+
 def flush_open_writers() -> None:
-    """Hand every open, idle writer's buffered bytes to its raw stream; errors ignored."""
+    """Hand everything buffered by open, idle holders and writers to what is under
+    them; errors ignored."""
+    for holder in list(_buffer_holders):
+        holder._flush_if_idle()
     for writer in list(live_writers):
         try:
             writer._flush_if_idle()
@@ -25,7 +51,9 @@ def flush_open_writers() -> None:
 
 
 def forget_parent_buffers() -> None:
-    """In a freshly forked child: no writer may write the parent's buffered bytes."""
+    """In a freshly forked child: nothing may write the parent's buffered bytes."""
+    for holder in list(_buffer_holders):
+        holder._forget_parent_buffer()
     for writer in list(live_writers):
         writer._forget_parent_buffer()
 

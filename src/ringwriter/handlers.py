@@ -31,12 +31,23 @@ import stat
 import sys
 import tempfile
 import time
-from typing import TYPE_CHECKING, Any, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
+from ringwriter import _lifecycle
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
 
 __all__ = ["StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"]
+
+# The stdlib's classes, held here: a program may put ours in their place in the logging
+# modules (``logging.FileHandler = ringwriter.handlers.FileHandler``), and the stdlib's
+# own code then reaches ours through those globals (FileHandler.__init__ calls
+# ``StreamHandler.__init__(self, ...)``); each such method of ours hands a handler that
+# is not one of ours to the stdlib's.
+_StdlibStreamHandler = logging.StreamHandler
+_StdlibFileHandler = logging.FileHandler
+_StdlibRotatingFileHandler = logging.handlers.RotatingFileHandler
+_StdlibTimedRotatingFileHandler = logging.handlers.TimedRotatingFileHandler
 
 # Encodings that encode each string alone exactly as a TextIOWrapper encodes the stream.
 _STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
@@ -120,6 +131,22 @@ class _PlainFormatting:
         return text
 
 
+def _at_flush_level(record: logging.LogRecord, flush_level: int) -> bool:
+    try:
+        return record.levelno >= flush_level
+    except TypeError:
+        return False  # a record made without a level (logging.makeLogRecord)
+
+
+def _costs_a_system_call_to_flush(stream: Any) -> bool:
+    """Whether ``stream`` sits on a descriptor (so each stdlib flush is a write(2))."""
+    try:
+        stream.fileno()
+    except Exception:  # io.UnsupportedOperation, AttributeError, a closed stream's ValueError
+        return False
+    return True
+
+
 def _direct_encoding(stream: Any) -> Optional[str]:
     """The codec to encode records with and write them straight to the ringwriter under
     ``stream``, or None when ``stream`` must be written as text."""
@@ -135,13 +162,15 @@ def _direct_encoding(stream: Any) -> Optional[str]:
     return name if name in _STATELESS_CODECS else None
 
 
-def _text_over_ringwriter(raw: io.FileIO, buffer_size: int, encoding: Optional[str],
+def _text_over_ringwriter(raw: io.FileIO, mode: str, buffer_size: int, encoding: Optional[str],
                           errors: Optional[str]) -> io.TextIOWrapper:
     """A write-through text stream over a ringwriter: text writes go to its buffer at once,
     so they interleave correctly with the records written there as bytes."""
     if hasattr(io, "text_encoding"):
         encoding = io.text_encoding(encoding)
-    return io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
+    text = io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
+    text.mode = mode  # type: ignore[misc]  # as open() sets it
+    return text
 
 
 _Path = Union[str, "os.PathLike[str]"]
@@ -199,11 +228,7 @@ class _BufferedFlushPolicy(_Handler):
             self._write_encoded(text.encode(self._encoding, self._encoding_errors))
         else:
             stream.write(text)
-        try:
-            at_flush_level = record.levelno >= self.flush_level
-        except TypeError:
-            at_flush_level = False  # a record made without a level (logging.makeLogRecord)
-        if at_flush_level:
+        if _at_flush_level(record, self.flush_level):
             stream.flush()
         elif self.scheduled_by != FLUSHER.generation:
             FLUSHER.ensure(self, self.flush_interval)
@@ -216,56 +241,113 @@ class _BufferedFlushPolicy(_Handler):
             pass  # the records stay buffered; the next flush or close reports it
 
 
-class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):  # type: ignore[type-arg]
+class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore[type-arg]
     """``logging.StreamHandler`` with ringwriter's buffering and flush policy.
 
-    ``stream`` defaults to ``sys.stderr``. A stream with a file descriptor is written
-    through a ringwriter over that descriptor (not closed by the handler); any other
-    stream is written as the stdlib does, only flushed by the policy.
+    ``stream`` defaults to ``sys.stderr``, and it is the only thing the handler writes
+    to: the handler never touches the descriptor under it, which its owner may close
+    (and the system hand the number to another file) at any moment.
+
+    Over a stream with a descriptor (a file, a terminal, a pipe, ``sys.stderr``) the
+    handler holds the formatted records and hands them to ``stream.write`` when the
+    policy flushes, followed by one ``stream.flush()``: one system call per flush instead
+    of one per record. A record the stream refuses (closed, an encoding error, a full
+    disk) is reported through ``handleError``, as the stdlib reports it. Over any other
+    stream (``io.StringIO``, a custom object) flushing costs no system call, so records
+    are written at once, as the stdlib does, and only ``stream.flush()`` follows the
+    policy.
     """
 
     def __init__(self, stream: Any = None, *, buffer_size: int = io.DEFAULT_BUFFER_SIZE,
                  flush_level: Union[int, str] = logging.ERROR, flush_interval: float = 1.0) -> None:
+        if not isinstance(self, StreamHandler):  # logging.FileHandler.__init__, through a swapped logging.StreamHandler
+            _StdlibStreamHandler.__init__(self, stream)
+            return
         self._configure(buffer_size, flush_level, flush_interval)
-        logging.StreamHandler.__init__(self, stream)
-        self._adopted_stream = self.stream
-        self.stream = self._over_ringwriter(self.stream)
-        self._use_stream(self.stream)
-
-    def _over_ringwriter(self, stream: Any) -> Any:
-        if _direct_encoding(stream) is not None:
-            return stream
-        try:
-            fd = stream.fileno()
-        except (AttributeError, OSError, ValueError):
-            return stream
-        if hasattr(stream, "flush"):
-            stream.flush()  # what it already buffers goes first
-        raw = io.FileIO(fd, "w", closefd=False)
-        return _text_over_ringwriter(raw, self.buffer_size, getattr(stream, "encoding", None),
-                                     getattr(stream, "errors", None))
-
-    def __repr__(self) -> str:
-        # The stream the caller gave (sys.stderr by default), as logging.StreamHandler shows it.
-        name = str(getattr(self._adopted_stream, "name", ""))
-        return f"<{type(self).__name__} {name + ' ' if name else ''}({logging.getLevelName(self.level)})>"
+        _StdlibStreamHandler.__init__(self, stream)
+        self._held: List[Tuple[logging.LogRecord, str]] = []
+        self._held_characters = 0
+        self._holds_records = _costs_a_system_call_to_flush(self.stream)
+        _lifecycle.track_buffer_holder(self)
 
     def setStream(self, stream: Any) -> Any:
-        """Replace the stream (flushing the old one), as logging.StreamHandler.setStream."""
-        if stream is self._adopted_stream:
-            return None
-        self.acquire()
-        try:
-            self.flush()
-            previous, self._adopted_stream = self._adopted_stream, stream
-            self.stream = self._over_ringwriter(stream)
-            self._use_stream(self.stream)
-        finally:
-            self.release()
+        """Replace the stream (handing the held records to the old one first), as
+        ``logging.StreamHandler.setStream``."""
+        with self.lock:  # type: ignore[union-attr]
+            previous = _StdlibStreamHandler.setStream(self, stream)
+            self._holds_records = _costs_a_system_call_to_flush(self.stream)
         return previous
 
+    def _write_record(self, record: logging.LogRecord) -> None:
+        if not self._holds_records:
+            super()._write_record(record)
+            return
+        text = self.format(record) + self.terminator
+        self._held.append((record, text))
+        self._held_characters += len(text)
+        if self._held_characters >= self.buffer_size or _at_flush_level(record, self.flush_level):
+            self._hand_over_held_records()
+        elif self.scheduled_by != FLUSHER.generation:
+            FLUSHER.ensure(self, self.flush_interval)
+
+    def _write_held_records(self) -> bool:
+        """Hand the held records to the stream in one ``write``; if the stream refuses the
+        whole before taking any of it (a closed stream raises ValueError, an encoder
+        UnicodeError), each record is written alone so that each succeeds or fails as
+        it would have in the stdlib's ``emit``. Every failed record goes to
+        ``handleError``. Returns whether the last record was written."""
+        held = self._held
+        self._held = []
+        self._held_characters = 0
+        try:
+            self.stream.write("".join([text for _, text in held]))
+            return True
+        except (ValueError, UnicodeError):
+            pass  # nothing was taken: one record at a time below
+        except Exception:
+            for record, _ in held:  # some of it may have been taken; none is written twice
+                self.handleError(record)
+            return False
+        written = False
+        for record, text in held:
+            try:
+                self.stream.write(text)
+                written = True
+            except RecursionError:
+                raise
+            except Exception:
+                self.handleError(record)
+                written = False
+        return written
+
+    def _hand_over_held_records(self) -> None:
+        """Write the held records and flush the stream; what fails is reported through
+        ``handleError``, as the stdlib's ``emit`` reports it."""
+        if not self._held or self.stream is None:
+            return
+        last = self._held[-1][0]
+        if self._write_held_records():
+            try:
+                _StdlibStreamHandler.flush(self)
+            except RecursionError:
+                raise
+            except Exception:
+                self.handleError(last)
+
+    def flush(self) -> None:
+        """Hand the held records to the stream, then flush it (raising as the stdlib's
+        flush does)."""
+        with self.lock:  # type: ignore[union-attr]
+            if self._held and self.stream is not None:
+                self._write_held_records()
+            _StdlibStreamHandler.flush(self)
+
     def emit(self, record: logging.LogRecord) -> None:
-        """Write the record to the buffer; flush if its level is ``flush_level`` or above."""
+        """Format the record and hold it (or write it, see the class); flush if its level
+        is ``flush_level`` or above."""
+        if not isinstance(self, StreamHandler):  # logging.FileHandler.emit, through a swapped logging.StreamHandler
+            _StdlibStreamHandler.emit(self, record)
+            return
         try:
             self._write_record(record)
         except RecursionError:
@@ -274,15 +356,36 @@ class StreamHandler(_BufferedFlushPolicy, logging.StreamHandler):  # type: ignor
             self.handleError(record)
 
     def close(self) -> None:
-        """Flush, then close as ``logging.StreamHandler.close`` (the stream stays open)."""
-        self.acquire()
-        try:
-            self.flush()
-        finally:
+        """Write the held records, then close as ``logging.StreamHandler.close`` (the
+        stream stays open)."""
+        if not isinstance(self, StreamHandler):  # logging.FileHandler.close, through a swapped logging.StreamHandler
+            _StdlibStreamHandler.close(self)
+            return
+        with self.lock:  # type: ignore[union-attr]
             try:
-                logging.StreamHandler.close(self)
+                self._hand_over_held_records()
             finally:
-                self.release()
+                _StdlibStreamHandler.close(self)
+
+    def _flush_if_idle(self) -> None:
+        """Before fork() and at exit: write the held records unless another thread is
+        inside the handler (never wait on its lock there)."""
+        lock = self.lock
+        if lock is not None and lock.acquire(blocking=False):
+            try:
+                self._hand_over_held_records()
+            finally:
+                lock.release()
+
+    def _forget_parent_buffer(self) -> None:
+        """In a forked child: the held records are the parent's to write."""
+        self._held = []
+        self._held_characters = 0
+
+    def __del__(self) -> None:
+        # A handler dropped without close(): the stdlib had written its records already.
+        if getattr(self, "_held", None):
+            self._flush_if_idle()
 
 
 class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
@@ -298,7 +401,7 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
             if "b" in mode:
                 stream = BufferedWriter(raw, self.buffer_size)
             else:
-                stream = _text_over_ringwriter(raw, self.buffer_size, self.encoding, self.errors)
+                stream = _text_over_ringwriter(raw, self.mode, self.buffer_size, self.encoding, self.errors)
         except BaseException:
             raw.close()
             raise
@@ -309,6 +412,9 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
     def emit(self, record: logging.LogRecord) -> None:
         """Write the record (opening the file first if ``delay`` left it closed; rolling
         over first when a rotating handler is due); flush at ``flush_level``."""
+        if not isinstance(self, _FileFlushPolicy):  # BaseRotatingHandler.emit, through a swapped logging.FileHandler
+            _StdlibFileHandler.emit(self, record)
+            return
         try:
             if self._rotates and self.shouldRollover(record):
                 self.doRollover()
@@ -324,15 +430,18 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
             self.handleError(record)
 
 
-class FileHandler(_FileFlushPolicy, logging.FileHandler):
+class FileHandler(_FileFlushPolicy, _StdlibFileHandler):
     """``logging.FileHandler`` with ringwriter's buffering and flush policy."""
 
     def __init__(self, filename: "_Path", mode: str = "a", encoding: Optional[str] = None,
                  delay: bool = False, errors: Optional[str] = None, *,
                  buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
                  flush_interval: float = 1.0) -> None:
+        if not isinstance(self, FileHandler):  # BaseRotatingHandler.__init__, through a swapped logging.FileHandler
+            _StdlibFileHandler.__init__(self, filename, mode, encoding, delay, errors)
+            return
         self._configure(buffer_size, flush_level, flush_interval)
-        logging.FileHandler.__init__(self, filename, mode, encoding, delay, errors)
+        _StdlibFileHandler.__init__(self, filename, mode, encoding, delay, errors)
 
 
 @functools.lru_cache(maxsize=None)
@@ -340,7 +449,7 @@ def _stdlib_keeps_empty_files() -> bool:
     """Whether the running stdlib's RotatingFileHandler never rolls an empty file over
     (gh-116263: 3.13, and 3.12 from a point release on), asked of it once."""
     with tempfile.TemporaryDirectory(prefix="ringwriter-") as directory:
-        probe = logging.handlers.RotatingFileHandler(
+        probe = _StdlibRotatingFileHandler(
             os.path.join(directory, "probe.log"), maxBytes=1, encoding="utf-8", delay=True)
         try:
             return not probe.shouldRollover(logging.makeLogRecord({"msg": "probe"}))
@@ -352,7 +461,7 @@ class _RotatingFlushPolicy(_FileFlushPolicy):
     _rotates = True  # emit() asks shouldRollover() first, as BaseRotatingHandler.emit does
 
 
-class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHandler):
+class RotatingFileHandler(_RotatingFlushPolicy, _StdlibRotatingFileHandler):
     """``logging.handlers.RotatingFileHandler`` with ringwriter's buffering and flush
     policy; a rollover flushes first. The size check asks the writer's position (one
     lseek per record, where the stdlib seeks to the end and asks)."""
@@ -362,7 +471,7 @@ class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHan
                  buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
                  flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
-        logging.handlers.RotatingFileHandler.__init__(
+        _StdlibRotatingFileHandler.__init__(
             self, filename, mode, maxBytes, backupCount, encoding, delay, errors
         )
 
@@ -378,7 +487,7 @@ class RotatingFileHandler(_RotatingFlushPolicy, logging.handlers.RotatingFileHan
         return position + len(f"{self.format(record)}\n") >= self.maxBytes
 
 
-class TimedRotatingFileHandler(_RotatingFlushPolicy, logging.handlers.TimedRotatingFileHandler):
+class TimedRotatingFileHandler(_RotatingFlushPolicy, _StdlibTimedRotatingFileHandler):
     """``logging.handlers.TimedRotatingFileHandler`` with ringwriter's buffering and flush
     policy; a rollover flushes first."""
 
@@ -388,6 +497,6 @@ class TimedRotatingFileHandler(_RotatingFlushPolicy, logging.handlers.TimedRotat
                  buffer_size: int = io.DEFAULT_BUFFER_SIZE, flush_level: Union[int, str] = logging.ERROR,
                  flush_interval: float = 1.0) -> None:
         self._configure(buffer_size, flush_level, flush_interval)
-        logging.handlers.TimedRotatingFileHandler.__init__(
+        _StdlibTimedRotatingFileHandler.__init__(
             self, filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
         )
