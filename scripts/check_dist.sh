@@ -8,14 +8,15 @@
 #      sdist builds from scratch with Cython, without a generated .c);
 #   3. the sdist's and wheel's contents, `twine check --strict`, `auditwheel show` and
 #      `auditwheel repair` to a manylinux tag;
-#   4. for each CPython 3.9-3.13 that pyenv has: a wheel built from the sdist with that
+#   4. for each CPython 3.10-3.13 that pyenv has, and 3.14 (../shared/tools/python3.14.sh):
+#      a wheel built from the sdist with that
 #      Python, repaired, installed into a fresh venv WITHOUT Cython, and the
 #      [tool.cibuildwheel] test-command (pytest on the sdist's tests/) run verbatim from
 #      an empty directory, so `import ringwriter` can only be the installed wheel (a
 #      pytest plugin prints ringwriter._writer.__file__ and fails the run if it is not
 #      inside the venv);
 #   5. `cibuildwheel --print-build-identifiers` for linux, macos and windows, checked
-#      against the expected CPython 3.9-3.13 set (no PyPy, no free-threaded).
+#      against the expected CPython 3.10-3.14 set (no PyPy, no free-threaded).
 #
 # Exits non-zero on any failure (every Python is still tried, so one run shows them all).
 # Everything is made under one temp dir, removed at exit unless KEEP_DIST_CHECK=1.
@@ -205,14 +206,18 @@ EOF
 
 tools_minor=$("$tools/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 jobs=${DIST_CHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}
-step "wheels for each CPython 3.9-3.13 present, tested without Cython (${jobs} at a time)"
+step "wheels for each CPython 3.10-3.14 present, tested without Cython (${jobs} at a time)"
 summary=()
 status=0
 labels=()
 pyenv_versions="${PYENV_ROOT:-$HOME/.pyenv}/versions"
-for minor in 9 10 11 12 13; do
-    python=$(ls -d "$pyenv_versions"/3."${minor}".* 2>/dev/null | sort -V | tail -n 1 || true)
-    python=${python:+$python/bin/python3}
+for minor in 10 11 12 13 14; do
+    if [ "$minor" = 14 ]; then
+        python=$(bash "$repo/../shared/tools/python3.14.sh" | tail -n 1)
+    else
+        python=$(ls -d "$pyenv_versions"/3."${minor}".* 2>/dev/null | sort -V | tail -n 1 || true)
+        python=${python:+$python/bin/python3}
+    fi
     if [ -z "$python" ] || [ ! -x "$python" ]; then
         if [ "$("$base_python" -c 'import sys; print(sys.version_info[1])')" = "$minor" ]; then
             python=$base_python
@@ -242,7 +247,7 @@ for label in "${labels[@]}"; do
     counts=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^(=+ )?(no tests ran)' "$work/pytest-$label.log" 2>/dev/null | tail -n 1 || true)
     summary+=("${label}: $(cat "$work/wheel-$label.name" 2>/dev/null || echo 'no wheel'): ${counts:-no pytest summary line} (exit ${rc})")
 done
-[ ${#labels[@]} -gt 0 ] || { summary+=("no CPython 3.9-3.13 found"); status=1; }
+[ ${#labels[@]} -gt 0 ] || { summary+=("no CPython 3.10-3.14 found"); status=1; }
 
 step "cibuildwheel --print-build-identifiers (config from pyproject.toml)"
 for platform in linux macos windows; do
@@ -254,7 +259,7 @@ for platform in linux macos windows; do
         macos) expect="macosx_x86_64 macosx_arm64";;
         windows) expect="win_amd64";;
     esac
-    want=$(for tag in $expect; do for v in 39 310 311 312 313; do echo "cp$v-$tag"; done; done | sort)
+    want=$(for tag in $expect; do for v in 310 311 312 313 314; do echo "cp$v-$tag"; done; done | sort)
     if [ "$(echo "$ids" | sort)" != "$want" ]; then
         echo "expected:"; echo "$want" | column -c 100
         summary+=("cibuildwheel $platform: unexpected build identifiers"); status=1

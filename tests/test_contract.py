@@ -1332,7 +1332,7 @@ def test_dropped_writer_failing_close_is_unraisable_like_stdlib(Writer, monkeypa
     def scenario(W):
         seen = []
         monkeypatch.setattr(sys, "unraisablehook",
-                            lambda u: seen.append((exc_key(u.exc_value), norm(repr(u.object)))))
+                            lambda u: seen.append((exc_key(u.exc_value), norm(repr(u.object)), norm(str(u.err_msg)))))
         raw = ScriptedRaw(default=fail(errno.ENOSPC), name="failing")
         w = W(raw, 64)
         w.write(b"lost")

@@ -99,8 +99,7 @@ def formatters():
     shifted = logging.Formatter(FORMATS[0])
     shifted.converter = lambda seconds: time.gmtime(seconds + 3600)
     yield shifted
-    if sys.version_info >= (3, 10):
-        yield logging.Formatter("%(asctime)s %(tag)s %(message)s", defaults={"tag": "default-tag"})
+    yield logging.Formatter("%(asctime)s %(tag)s %(message)s", defaults={"tag": "default-tag"})
 
 
 @pytest.mark.parametrize("formatter", list(formatters()), ids=lambda f: f"{f._fmt!r}-{f.datefmt}-{f.converter.__name__}-{f.default_msec_format}")

@@ -1,7 +1,6 @@
 """ringwriter.open(): the built-in open() for writing, with ringwriter's writer inside."""
 import io
 import os
-import sys
 import warnings
 from typing import Callable, Literal, Optional, Union, overload
 
@@ -78,8 +77,6 @@ def open(
             if value is not None:
                 raise ValueError(f"binary mode doesn't take {argument} argument")
     if not isinstance(buffering, int):
-        if sys.version_info < (3, 10):
-            raise TypeError(f"an integer is required (got type {type(buffering).__name__})")
         raise TypeError(f"'{type(buffering).__name__}' object cannot be interpreted as an integer")
 
     if not isinstance(file, int):

@@ -27,6 +27,7 @@ from libc.errno cimport EAGAIN, EINTR, errno
 from libc.string cimport memcpy, memmove
 
 import collections
+import copyreg
 import io
 import os
 import stat
@@ -95,7 +96,7 @@ cdef extern from *:
     #define RINGWRITER_SEEK_DATA (-1)
     #endif
 
-    /* _io.FileIO's object starts with its descriptor (fileio.c, 3.9 to 3.13); it is -1
+    /* _io.FileIO's object starts with its descriptor (fileio.c, 3.10 to 3.14); it is -1
        once the FileIO is closed. Reading it on every call, rather than caching the
        number, is what keeps a closed-and-reused descriptor from ever being written. */
     typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
@@ -113,16 +114,21 @@ cdef extern from *:
         return -1;
     }
 
-    /* Report ``exc`` through sys.unraisablehook with ``obj`` as its object, as the
-       stdlib's finalizer does. */
-    static void ringwriter_write_unraisable(PyObject *exc, PyObject *obj) {
+    /* Report ``exc``, raised while finalizing ``obj``, through sys.unraisablehook as the
+       stdlib's iobase_finalize does: with ``obj`` as the object up to 3.13, with a
+       message naming it (and no object) from 3.14 on. */
+    static void ringwriter_write_finalizer_unraisable(PyObject *exc, PyObject *obj) {
         Py_INCREF(Py_TYPE(exc));
         Py_INCREF(exc);
         PyErr_Restore((PyObject *)Py_TYPE(exc), exc, PyException_GetTraceback(exc));
+    #if PY_VERSION_HEX >= 0x030E0000
+        PyErr_FormatUnraisable("Exception ignored while finalizing file %R", obj);
+    #else
         PyErr_WriteUnraisable(obj);
+    #endif
     }
     """
-    void write_unraisable "ringwriter_write_unraisable"(object exc, object obj)
+    void write_finalizer_unraisable "ringwriter_write_finalizer_unraisable"(object exc, object obj)
     int RINGWRITER_FD_PATH
     int EWOULDBLOCK
     int RINGWRITER_SEEK_HOLE
@@ -144,7 +150,6 @@ cdef str _WOULD_BLOCK = "write could not complete without blocking"
 cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
 cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
 cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
-cdef bint _CLINIC_REJECTS_FLOATS_BY_NAME = sys.version_info < (3, 10)
 
 
 def _stdlib_writes_full_buffers_through():
@@ -262,9 +267,7 @@ cdef tuple _parse_init_arguments(tuple args, dict kwargs):
 
 
 cdef Py_ssize_t _size_argument(object value) except? -1:
-    """Argument clinic's Py_ssize_t conversion, with 3.9's own message for a float."""
-    if _CLINIC_REJECTS_FLOATS_BY_NAME and isinstance(value, float):
-        raise TypeError("integer argument expected, got float")
+    """Argument clinic's Py_ssize_t conversion."""
     return PyLong_AsSsize_t(PyNumber_Index(value))
 
 
@@ -1062,7 +1065,7 @@ cdef class BufferedWriter:
             self.close()
         except BaseException as error:
             if _FINALIZER_REPORTS_CLOSE_ERRORS or sys.flags.dev_mode:
-                write_unraisable(error, self)
+                write_finalizer_unraisable(error, self)
 
     def __repr__(self):
         type_name = _type_name(self)
@@ -1078,10 +1081,14 @@ cdef class BufferedWriter:
             Py_ReprLeave(self)
 
     def __reduce_ex__(self, protocol):
-        if _PICKLE_MESSAGE_NAMES_INSTANCES:
-            # The stdlib's types are heap types from 3.12 on: every protocol reaches
-            # __getstate__; for this static type, protocols 0 and 1 would not.
-            self.__getstate__()
+        if _PICKLE_MESSAGE_NAMES_INSTANCES and protocol < 2:
+            # The stdlib's types are heap types from 3.12 on, so copyreg._reduce_ex walks
+            # past them to object and asks __getstate__ (which refuses, unless a subclass
+            # defines its own); for this static type it would stop here and build one
+            # from self. Ours is rebuilt through its own __new__, which object.__new__
+            # (copyreg._reconstructor's way) refuses to stand in for.
+            state = self.__getstate__()
+            return (copyreg.__newobj__, (type(self),), state) if state else (copyreg.__newobj__, (type(self),))
         return object.__reduce_ex__(self, protocol)
 
     def __getstate__(self):

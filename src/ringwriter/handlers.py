@@ -52,7 +52,6 @@ _StdlibTimedRotatingFileHandler = logging.handlers.TimedRotatingFileHandler
 # Encodings that encode each string alone exactly as a TextIOWrapper encodes the stream.
 _STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
 _CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
-_STYLE_HAS_DEFAULTS = sys.version_info >= (3, 10)
 _DEFAULT_MSEC_FORMAT = "%s,%03d"
 # The stdlib's records carry whole milliseconds as floats (``msecs``): ",%03d" of each.
 _COMMA_MILLISECONDS = {float(milliseconds): ",%03d" % milliseconds for milliseconds in range(1000)}
@@ -61,7 +60,7 @@ _HANDLE_RETURNS_RECORD = sys.version_info >= (3, 12)
 
 
 class _PlainFormatting:
-    """``logging.Formatter.format`` (the same in CPython 3.9 to 3.13) for an exact
+    """``logging.Formatter.format`` (the same in CPython 3.10 to 3.14) for an exact
     ``logging.Formatter``, in one call instead of eight: the strftime part of the time
     is kept for the rest of its second and ``%``-style messages are formatted in place.
     Anything unusual (another converter or style, a failing format) takes the stdlib's
@@ -106,7 +105,7 @@ class _PlainFormatting:
         else:
             record.message = record.getMessage()
         style = formatter._style
-        if type(style) is logging.PercentStyle and not (_STYLE_HAS_DEFAULTS and style._defaults):  # type: ignore[attr-defined]
+        if type(style) is logging.PercentStyle and not style._defaults:  # type: ignore[attr-defined]
             fmt = style._fmt
             if "%(asctime)" in fmt:
                 record.asctime = self.asctime(formatter, record)
