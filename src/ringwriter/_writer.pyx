@@ -24,7 +24,11 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.errno cimport EAGAIN, EINTR, errno
-from libc.string cimport memcpy, memmove
+
+from ringwriter._ring cimport Ring, ring_append, ring_compact, ring_consume, ring_free, ring_free_linear, ring_iov
+from ringwriter._sysdep cimport (EWOULDBLOCK, RINGWRITER_FD_PATH, RINGWRITER_FILEIO_FD, RINGWRITER_SEEK_DATA,
+                                 RINGWRITER_SEEK_HOLE, get_errno, iovec, raise_errno, ringwriter_tell,
+                                 ringwriter_writev, set_errno, write_finalizer_unraisable)
 
 import collections
 import copyreg
@@ -58,90 +62,6 @@ cdef extern from "Python.h":
     bint _is_bytes "PyBytes_CheckExact"(PyObject *o)
     char *_bytes_data "PyBytes_AS_STRING"(PyObject *o)
     Py_ssize_t _bytes_size "PyBytes_GET_SIZE"(PyObject *o)
-
-cdef extern from "pythread.h":
-    ctypedef void *PyThread_type_lock
-    PyThread_type_lock PyThread_allocate_lock()
-    void PyThread_free_lock(PyThread_type_lock lock)
-    int PyThread_acquire_lock(PyThread_type_lock lock, int waitflag) nogil
-    void PyThread_release_lock(PyThread_type_lock lock) nogil
-    unsigned long PyThread_get_thread_ident()
-
-cdef extern from *:
-    """
-    #if defined(_WIN32)
-    /* No writev(2): the fd path is compiled out and every raw takes the portable path. */
-    #define RINGWRITER_FD_PATH 0
-    struct iovec { void *iov_base; size_t iov_len; };
-    static long long ringwriter_tell(int fd) { (void)fd; errno = ENOSYS; return -1; }
-    static Py_ssize_t ringwriter_writev(int fd, const struct iovec *iov, int n) {
-        (void)fd; (void)iov; (void)n; errno = ENOSYS; return -1;
-    }
-    #else
-    #include <sys/uio.h>
-    #include <unistd.h>
-    #define RINGWRITER_FD_PATH 1
-    #define ringwriter_writev writev
-    static long long ringwriter_tell(int fd) { return (long long)lseek(fd, 0, SEEK_CUR); }
-    #endif
-
-    #ifdef SEEK_HOLE
-    #define RINGWRITER_SEEK_HOLE SEEK_HOLE
-    #else
-    #define RINGWRITER_SEEK_HOLE (-1)
-    #endif
-    #ifdef SEEK_DATA
-    #define RINGWRITER_SEEK_DATA SEEK_DATA
-    #else
-    #define RINGWRITER_SEEK_DATA (-1)
-    #endif
-
-    /* _io.FileIO's object starts with its descriptor (fileio.c, 3.10 to 3.14); it is -1
-       once the FileIO is closed. Reading it on every call, rather than caching the
-       number, is what keeps a closed-and-reused descriptor from ever being written. */
-    typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
-    #define RINGWRITER_FILEIO_FD(o) (((ringwriter_fileio_head *)(o))->fd)
-
-    /* Cython would make a local of an ``errno`` assigned in a function. */
-    static int ringwriter_get_errno(void) { return errno; }
-    static void ringwriter_set_errno(int err) { errno = err; }
-
-    /* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
-       raises it. */
-    static int ringwriter_raise_errno(int err) {
-        errno = err;
-        PyErr_SetFromErrno(PyExc_OSError);
-        return -1;
-    }
-
-    /* Report ``exc``, raised while finalizing ``obj``, through sys.unraisablehook as the
-       stdlib's iobase_finalize does: with ``obj`` as the object up to 3.13, with a
-       message naming it (and no object) from 3.14 on. */
-    static void ringwriter_write_finalizer_unraisable(PyObject *exc, PyObject *obj) {
-        Py_INCREF(Py_TYPE(exc));
-        Py_INCREF(exc);
-        PyErr_Restore((PyObject *)Py_TYPE(exc), exc, PyException_GetTraceback(exc));
-    #if PY_VERSION_HEX >= 0x030E0000
-        PyErr_FormatUnraisable("Exception ignored while finalizing file %R", obj);
-    #else
-        PyErr_WriteUnraisable(obj);
-    #endif
-    }
-    """
-    void write_finalizer_unraisable "ringwriter_write_finalizer_unraisable"(object exc, object obj)
-    int RINGWRITER_FD_PATH
-    int EWOULDBLOCK
-    int RINGWRITER_SEEK_HOLE
-    int RINGWRITER_SEEK_DATA
-    struct iovec:
-        void *iov_base
-        size_t iov_len
-    Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
-    long long ringwriter_tell(int fd)
-    int RINGWRITER_FILEIO_FD(object fileio)
-    int raise_errno "ringwriter_raise_errno"(int err) except -1
-    int get_errno "ringwriter_get_errno"()
-    void set_errno "ringwriter_set_errno"(int err)
 
 cdef Py_ssize_t _DEFAULT_BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
 cdef object _FileIO = io.FileIO
@@ -282,43 +202,14 @@ cdef class BufferedWriter:
     ``raw.flush()`` and does not make them durable: for that see ``os.fsync``.
     """
 
-    cdef object _raw
-    cdef bint _detached
-    cdef bint _fd_path
-    cdef bint _fd_is_pipe
-    cdef bint _finalizing
-    cdef char *_ring
-    cdef Py_ssize_t _size
-    # The largest write that may be buffered rather than written through: the whole
-    # buffer, or one byte less where the running stdlib writes full buffers directly.
-    cdef Py_ssize_t _buffered_limit
-    # errno as the stdlib's BlockingIOError reports it: C's errno after the raw write.
-    cdef int _blocked_errno
-    cdef Py_ssize_t _head
-    cdef Py_ssize_t _count
-    # What tell() adds to the raw position once closed: the stdlib keeps counting the
-    # bytes of a failed final flush that did reach the raw (its write_pos) against it.
-    cdef Py_ssize_t _offset_after_close
-    cdef PyThread_type_lock _lock
-    cdef unsigned long _owner
-    # Counters behind ``stats``: plain integers, a few instructions on the hot path.
-    cdef unsigned long long _write_calls
-    cdef unsigned long long _bytes_copied
-    cdef unsigned long long _bytes_zero_copy
-    cdef unsigned long long _raw_writes
-    cdef unsigned long long _flushes
-    cdef Py_ssize_t _largest_pending
-    cdef dict __dict__
-    cdef object __weakref__
-
     def __cinit__(self, *args, **kwargs):
         self._lock = PyThread_allocate_lock()
         if self._lock == NULL:
             raise MemoryError("can't allocate lock")
 
     def __dealloc__(self):
-        PyMem_Free(self._ring)
-        self._ring = NULL
+        PyMem_Free(self._ring.data)
+        self._ring.data = NULL
         if self._lock != NULL:
             PyThread_free_lock(self._lock)
             self._lock = NULL
@@ -334,14 +225,14 @@ cdef class BufferedWriter:
             raise _UnsupportedOperation("File or stream is not writable.")
         if buffer_size <= 0:
             raise ValueError("buffer size must be strictly positive")
-        PyMem_Free(self._ring)
-        self._ring = <char *>PyMem_Malloc(buffer_size)
-        if self._ring == NULL:
+        PyMem_Free(self._ring.data)
+        self._ring.data = <char *>PyMem_Malloc(buffer_size)
+        if self._ring.data == NULL:
             raise MemoryError()
-        self._size = buffer_size
+        self._ring.size = buffer_size
         self._buffered_limit = buffer_size - 1 if _STDLIB_WRITES_FULL_BUFFERS_THROUGH else buffer_size
-        self._head = 0
-        self._count = 0
+        self._ring.head = 0
+        self._ring.count = 0
         self._owner = 0
         self._raw = raw
         _finalize_after(raw)
@@ -365,21 +256,9 @@ cdef class BufferedWriter:
 
     # -- checks and the lock -------------------------------------------------------
 
-    @cython.final
-    cdef inline int _check_usable(self) except -1:
-        if self._raw is None:
-            if self._detached:
-                raise ValueError("raw stream has been detached")
-            raise ValueError("I/O operation on uninitialized object")
-        return 0
 
-    @cython.final
-    cdef inline int _is_closed(self) except -1:
-        if self._ring == NULL:
-            return 1
-        if self._fd_path:
-            return RINGWRITER_FILEIO_FD(self._raw) < 0
-        return bool(self._raw.closed)
+
+
 
     cdef int _enter(self) except -1:
         if not PyThread_acquire_lock(self._lock, 0):
@@ -390,66 +269,32 @@ cdef class BufferedWriter:
         self._owner = PyThread_get_thread_ident()
         return 0
 
-    cdef inline void _leave(self) noexcept:
-        self._owner = 0
-        PyThread_release_lock(self._lock)
 
     # -- the ring ------------------------------------------------------------------
 
-    @cython.final
-    cdef inline Py_ssize_t _free_space(self) noexcept:
-        if self._fd_path:
-            return self._size - self._count
-        # The portable path keeps pending bytes contiguous, as the stdlib's linear
-        # buffer does, so that it makes the very same raw.write() calls.
-        return self._size - self._head - self._count
 
-    @cython.final
-    cdef inline void _append(self, const char *data, Py_ssize_t n) noexcept:
-        cdef Py_ssize_t tail = self._head + self._count
-        cdef Py_ssize_t first
-        if tail >= self._size:
-            tail -= self._size
-        first = self._size - tail
-        if n <= first:
-            memcpy(self._ring + tail, data, n)
-        else:
-            memcpy(self._ring + tail, data, first)
-            memcpy(self._ring, data + first, n - first)
-        self._count += n
-        self._bytes_copied += n
-        if self._count > self._largest_pending:
-            self._largest_pending = self._count
 
-    @cython.final
-    cdef inline void _consume(self, Py_ssize_t n) noexcept:
-        self._count -= n
-        if self._count == 0:
-            self._head = 0
-        else:
-            self._head += n
-            if self._head >= self._size:
-                self._head -= self._size
-
-    @cython.final
-    cdef inline int _ring_iov(self, iovec *iov) noexcept:
-        cdef Py_ssize_t first = self._size - self._head
-        if self._count == 0:
-            return 0
-        iov[0].iov_base = self._ring + self._head
-        if self._count <= first:
-            iov[0].iov_len = <size_t>self._count
-            return 1
-        iov[0].iov_len = <size_t>first
-        iov[1].iov_base = self._ring
-        iov[1].iov_len = <size_t>(self._count - first)
-        return 2
+    cdef Py_ssize_t _buffer_then_block(self, const char *data, Py_ssize_t n, Py_ssize_t taken) except -1:
+        """The raw stream would block with ``taken`` bytes of ``data[:n]`` written:
+        buffer what fits of the rest, as the stdlib does. Returns ``n`` when all of it
+        fit, else raises BlockingIOError with ``characters_written`` = bytes accepted."""
+        cdef Py_ssize_t accepted
+        if not self._fd_path:
+            ring_compact(&self._ring)
+        accepted = min(n - taken, ring_free(&self._ring))
+        self._append(data + taken, accepted)
+        if taken + accepted == n:
+            return n
+        raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, taken + accepted)
 
     # -- raw output ----------------------------------------------------------------
 
-    cdef Py_ssize_t _fd_writev(self, iovec *iov, int niov) except -2:
-        """write(2)/writev(2) on the FileIO's descriptor: bytes written, or -1 if it
-        would block. EINTR runs the signal handlers, then retries (PEP 475)."""
+    # The raw writes return bufferedio.c's results: bytes written, -2 when the raw
+    # stream would block, -1 with an exception set.
+
+    cdef Py_ssize_t _fd_writev(self, iovec *iov, int niov) except -1:
+        """write(2)/writev(2) on the FileIO's descriptor. EINTR runs the signal
+        handlers, then retries (PEP 475)."""
         cdef Py_ssize_t written
         cdef int err
         cdef int fd
@@ -468,11 +313,11 @@ cdef class BufferedWriter:
                 continue
             if err == EAGAIN or err == EWOULDBLOCK:
                 self._blocked_errno = err
-                return -1
+                return -2
             raise_errno(err)
 
     cdef Py_ssize_t _raw_write(self, const char *data, Py_ssize_t n) except -1:
-        """raw.write() the way the stdlib calls it: bytes written, or -2 for None."""
+        """raw.write() the way the stdlib calls it (None: would block)."""
         cdef object view = PyMemoryView_FromMemory(<char *>data, n, PyBUF_READ)
         cdef object result
         cdef Py_ssize_t written
@@ -530,21 +375,17 @@ cdef class BufferedWriter:
     cdef int _flush_unlocked(self) except -1:
         cdef iovec iov[2]
         cdef Py_ssize_t written
-        if self._count > 0:
+        if self._ring.count > 0:
             self._flushes += 1
-        while self._count > 0:
+        while self._ring.count > 0:
             if self._fd_path:
-                written = self._fd_writev(iov, self._ring_iov(iov))
-                if written == -1:
-                    raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
-                self._consume(written)
-                if self._count > 0:
-                    PyErr_CheckSignals()
+                written = self._fd_writev(iov, ring_iov(&self._ring, iov))
             else:
-                written = self._raw_write(self._ring + self._head, self._count)
-                if written == -2:
-                    raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
-                self._consume(written)
+                written = self._raw_write(self._ring.data + self._ring.head, self._ring.count)
+            if written == -2:
+                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
+            ring_consume(&self._ring, written)
+            if self._ring.count > 0 or not self._fd_path:
                 PyErr_CheckSignals()
         return 0
 
@@ -560,37 +401,33 @@ cdef class BufferedWriter:
         cdef bint partial = False
         while True:
             remaining = n - taken
-            if remaining <= self._size - self._count and remaining <= self._buffered_limit:
+            if self._fits(remaining):
                 self._append(data + taken, remaining)
                 return n
             if partial:
                 # A short write may mean a signal arrived: run its handler before
                 # blocking again, as the stdlib does.
                 PyErr_CheckSignals()
-            if self._fd_is_pipe and self._count > 0 and remaining < self._size:
-                accepted = self._size - self._count
+            if self._fd_is_pipe and self._ring.count > 0 and remaining < self._ring.size:
+                accepted = ring_free(&self._ring)
                 self._append(data + taken, accepted)
                 taken += accepted
-                niov = self._ring_iov(iov)
-                requested = self._count
+                niov = ring_iov(&self._ring, iov)
+                requested = self._ring.count
             else:
-                niov = self._ring_iov(iov)
+                niov = ring_iov(&self._ring, iov)
                 iov[niov].iov_base = <void *>(data + taken)
                 iov[niov].iov_len = <size_t>remaining
                 niov += 1
-                requested = self._count + remaining
+                requested = self._ring.count + remaining
             written = self._fd_writev(iov, niov)
-            if written == -1:
-                # Would block: keep what fits. Only a write of exactly a buffer (written
-                # through where the stdlib does so) can fit whole here; then it is done.
-                accepted = min(n - taken, self._size - self._count)
-                self._append(data + taken, accepted)
-                if taken + accepted == n:
-                    return n
-                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, taken + accepted)
+            if written == -2:
+                # Only a write of exactly a buffer (written through where the stdlib
+                # does so) can fit whole here.
+                return self._buffer_then_block(data, n, taken)
             partial = written < requested
-            from_ring = min(written, self._count)
-            self._consume(from_ring)
+            from_ring = min(written, self._ring.count)
+            ring_consume(&self._ring, from_ring)
             taken += written - from_ring
             self._bytes_zero_copy += written - from_ring
 
@@ -601,23 +438,13 @@ cdef class BufferedWriter:
         try:
             self._flush_unlocked()
         except BlockingIOError:
-            memmove(self._ring, self._ring + self._head, self._count)
-            self._head = 0
-            avail = self._size - self._count
-            if n <= avail:
-                self._append(data, n)
-                return n
-            self._append(data, avail)
-            raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, avail)
+            return self._buffer_then_block(data, n, 0)
         remaining = n
         written = 0
         while remaining > self._buffered_limit:
             avail = self._raw_write(data + written, n - written)
             if avail == -2:
-                if remaining == self._size:
-                    break  # exactly a buffer left: it fits
-                self._append(data + written, self._size)
-                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, written + self._size)
+                return self._buffer_then_block(data, n, written)  # the ring is empty here
             written += avail
             remaining -= avail
             self._bytes_zero_copy += avail
@@ -625,23 +452,6 @@ cdef class BufferedWriter:
         self._append(data + written, remaining)
         return n
 
-    @cython.final
-    cdef inline Py_ssize_t _write(self, const char *data, Py_ssize_t n) except -1:
-        # The common case, kept small enough to inline: an open FileIO, no thread inside
-        # a locked section, and room in the ring.
-        if (
-            self._fd_path
-            and self._owner == 0
-            and self._raw is not None
-            and self._ring != NULL
-            and n <= self._size - self._count
-            and n <= self._buffered_limit
-            and RINGWRITER_FILEIO_FD(self._raw) >= 0
-        ):
-            self._write_calls += 1
-            self._append(data, n)
-            return n
-        return self._write_general(data, n)
 
     cdef Py_ssize_t _write_general(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
@@ -649,7 +459,7 @@ cdef class BufferedWriter:
             if self._is_closed():
                 raise ValueError("write to closed file")
             # _is_closed may have run Python code: look again before touching the ring.
-            if self._owner == 0 and self._ring != NULL and n <= self._free_space() and n <= self._buffered_limit:
+            if self._owner == 0 and self._ring.data != NULL and self._fits(n):
                 self._write_calls += 1
                 self._append(data, n)
                 return n
@@ -658,7 +468,7 @@ cdef class BufferedWriter:
             if self._is_closed():
                 raise ValueError("write to closed file")
             self._write_calls += 1
-            if n <= self._free_space() and n <= self._buffered_limit:
+            if self._fits(n):
                 self._append(data, n)
                 return n
             if self._fd_path:
@@ -667,24 +477,9 @@ cdef class BufferedWriter:
         finally:
             self._leave()
 
-    @cython.final
-    cdef inline Py_ssize_t _write_object(self, object b) except -1:
-        cdef Py_buffer view
-        if type(b) is bytes:
-            return self._write(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
-        PyObject_GetBuffer(b, &view, PyBUF_SIMPLE)
-        try:
-            if not PyBuffer_IsContiguous(&view, b'C'):
-                raise TypeError(
-                    f"write() argument must be contiguous buffer, not {type(b).__name__}"
-                )
-            return self._write(<const char *>view.buf, view.len)
-        finally:
-            PyBuffer_Release(&view)
 
     # -- the public API ------------------------------------------------------------
 
-    @cython.final
     cdef Py_ssize_t _copy_bytes_run(self, object sequence, Py_ssize_t start) except -1:
         """Copy the bytes items of a list or tuple from ``start`` on into the ring while
         they fit: the index of the first item not copied. No Python code runs in the
@@ -693,17 +488,11 @@ cdef class BufferedWriter:
         cdef Py_ssize_t end = PySequence_Fast_GET_SIZE(sequence)
         cdef Py_ssize_t index = start
         cdef Py_ssize_t n
-        if not (
-            self._fd_path
-            and self._owner == 0
-            and self._raw is not None
-            and self._ring != NULL
-            and RINGWRITER_FILEIO_FD(self._raw) >= 0
-        ):
+        if not self._idle_on_open_fd():
             return start
         while index < end and _is_bytes(items[index]):
             n = _bytes_size(items[index])
-            if n > self._size - self._count or n > self._buffered_limit:
+            if n > ring_free(&self._ring) or n > self._buffered_limit:  # _fits, on the fd path
                 break
             self._write_calls += 1
             self._append(_bytes_data(items[index]), n)
@@ -798,11 +587,11 @@ cdef class BufferedWriter:
         try:
             self._raw.close()
         finally:
-            PyMem_Free(self._ring)
-            self._ring = NULL
-            self._offset_after_close = -self._head if self._count else 0
-            self._head = 0
-            self._count = 0
+            PyMem_Free(self._ring.data)
+            self._ring.data = NULL
+            self._offset_after_close = -self._ring.head if self._ring.count else 0
+            self._ring.head = 0
+            self._ring.count = 0
             self._leave()
         return 0
 
@@ -814,9 +603,9 @@ cdef class BufferedWriter:
         self._raw = None
         self._detached = True
         self._fd_path = False
-        PyMem_Free(self._ring)
-        self._ring = NULL
-        self._count = 0
+        PyMem_Free(self._ring.data)
+        self._ring.data = NULL
+        self._ring.count = 0
         return raw
 
     def tell(self):
@@ -826,9 +615,9 @@ cdef class BufferedWriter:
         append mode and after anything else moved the descriptor.
         """
         self._check_usable()
-        if self._ring == NULL:
+        if self._ring.data == NULL:
             return self._raw_tell() + self._offset_after_close
-        return self._raw_tell() + self._count
+        return self._raw_tell() + self._ring.count
 
     def seek(self, target, int whence=0):
         """Flush, then move the raw stream to ``target`` (relative to ``whence``)."""
@@ -898,10 +687,7 @@ cdef class BufferedWriter:
     def closed(self):
         """Whether the raw stream is closed."""
         self._check_usable()
-        if self._fd_path:
-            # FileIO.closed is exactly this; TextIOWrapper asks it on every write.
-            return RINGWRITER_FILEIO_FD(self._raw) < 0
-        return self._raw.closed
+        return self._raw_closed()
 
     @property
     def name(self):
@@ -918,7 +704,7 @@ cdef class BufferedWriter:
     @property
     def pending(self):
         """Bytes accepted by write() and not yet handed to the raw stream."""
-        return self._count
+        return self._ring.count
 
     @property
     def stats(self):
@@ -965,8 +751,8 @@ cdef class BufferedWriter:
         """In a child after fork(): drop the bytes the parent still holds (the parent
         writes them, the child must not write them again) and take a fresh lock (the
         old one may be held by a thread that does not exist in the child)."""
-        self._head = 0
-        self._count = 0
+        self._ring.head = 0
+        self._ring.count = 0
         self._owner = 0
         self._lock = PyThread_allocate_lock()
         if self._lock == NULL:
@@ -975,7 +761,7 @@ cdef class BufferedWriter:
     @property
     def buffer_size(self):
         """The ring's capacity in bytes (not an io.BufferedWriter attribute)."""
-        return self._size
+        return self._ring.size
 
     @property
     def _finalizing(self):
@@ -1099,7 +885,7 @@ cdef class BufferedWriter:
         raise TypeError(f"cannot pickle {_type_name(self)!r} object")
 
     def __sizeof__(self):
-        return object.__sizeof__(self) + (self._size if self._ring != NULL else 0)
+        return object.__sizeof__(self) + (self._ring.size if self._ring.data != NULL else 0)
 
 
 io.BufferedIOBase.register(BufferedWriter)

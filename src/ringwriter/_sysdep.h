@@ -1,0 +1,72 @@
+/* The C the writers need beyond what Cython declares: system calls, CPython internals
+   read directly, and error reporting as the stdlib's io module does it. Kept here, beside
+   the .pyx files, as msgpack keeps sysdep.h beside _cmsgpack.pyx. */
+#ifndef RINGWRITER_SYSDEP_H
+#define RINGWRITER_SYSDEP_H
+
+#include <Python.h>
+#include <errno.h>
+
+#if defined(_WIN32)
+/* No writev(2): the fd path is compiled out and every raw takes the portable path. */
+#define RINGWRITER_FD_PATH 0
+struct iovec { void *iov_base; size_t iov_len; };
+static long long ringwriter_tell(int fd) { (void)fd; errno = ENOSYS; return -1; }
+static Py_ssize_t ringwriter_writev(int fd, const struct iovec *iov, int n) {
+    (void)fd; (void)iov; (void)n; errno = ENOSYS; return -1;
+}
+#else
+#include <sys/uio.h>
+#include <unistd.h>
+#define RINGWRITER_FD_PATH 1
+#define ringwriter_writev writev
+static long long ringwriter_tell(int fd) { return (long long)lseek(fd, 0, SEEK_CUR); }
+#endif
+
+#ifndef EWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
+#endif
+#ifdef SEEK_HOLE
+#define RINGWRITER_SEEK_HOLE SEEK_HOLE
+#else
+#define RINGWRITER_SEEK_HOLE (-1)
+#endif
+#ifdef SEEK_DATA
+#define RINGWRITER_SEEK_DATA SEEK_DATA
+#else
+#define RINGWRITER_SEEK_DATA (-1)
+#endif
+
+/* _io.FileIO's object starts with its descriptor (fileio.c, 3.10 to 3.14); it is -1
+   once the FileIO is closed. Reading it on every call, rather than caching the
+   number, is what keeps a closed-and-reused descriptor from ever being written. */
+typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
+#define RINGWRITER_FILEIO_FD(o) (((ringwriter_fileio_head *)(o))->fd)
+
+/* Cython would make a local of an ``errno`` assigned in a function. */
+static int ringwriter_get_errno(void) { return errno; }
+static void ringwriter_set_errno(int err) { errno = err; }
+
+/* OSError (or its errno subclass, e.g. BrokenPipeError) exactly as FileIO.write
+   raises it. */
+static int ringwriter_raise_errno(int err) {
+    errno = err;
+    PyErr_SetFromErrno(PyExc_OSError);
+    return -1;
+}
+
+/* Report ``exc``, raised while finalizing ``obj``, through sys.unraisablehook as the
+   stdlib's iobase_finalize does: with ``obj`` as the object up to 3.13, with a
+   message naming it (and no object) from 3.14 on. */
+static void ringwriter_write_finalizer_unraisable(PyObject *exc, PyObject *obj) {
+    Py_INCREF(Py_TYPE(exc));
+    Py_INCREF(exc);
+    PyErr_Restore((PyObject *)Py_TYPE(exc), exc, PyException_GetTraceback(exc));
+#if PY_VERSION_HEX >= 0x030E0000
+    PyErr_FormatUnraisable("Exception ignored while finalizing file %R", obj);
+#else
+    PyErr_WriteUnraisable(obj);
+#endif
+}
+
+#endif /* RINGWRITER_SYSDEP_H */

@@ -1,0 +1,17 @@
+# What _sysdep.h gives the Cython modules.
+
+cdef extern from "_sysdep.h":
+    int RINGWRITER_FD_PATH
+    int EWOULDBLOCK
+    int RINGWRITER_SEEK_HOLE
+    int RINGWRITER_SEEK_DATA
+    struct iovec:
+        void *iov_base
+        size_t iov_len
+    Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
+    long long ringwriter_tell(int fd)
+    int RINGWRITER_FILEIO_FD(object fileio)
+    int raise_errno "ringwriter_raise_errno"(int err) except -1
+    int get_errno "ringwriter_get_errno"()
+    void set_errno "ringwriter_set_errno"(int err)
+    void write_finalizer_unraisable "ringwriter_write_finalizer_unraisable"(object exc, object obj)
