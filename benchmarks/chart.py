@@ -9,7 +9,7 @@ matplotlib.use("Agg")  # no display: the chart only goes to a file
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
-from ringwriter._workloads import BASELINE  # noqa: E402
+from ringwriter._cli.workloads import BASELINE  # noqa: E402
 from report import HIGHLIGHTED, Row  # noqa: E402
 
 TICKS = (0.01, 0.03, 0.1, 0.3, 1, 2, 3, 5, 10)
@@ -47,7 +47,7 @@ def plot_ratios(bars: Sequence[Bar], path: str, title: str, baseline: str, annot
     figure, axes = plt.subplots(len(panels), 1, figsize=(9, 2.2 + 1.9 * len(panels) * len(labels) / 6),
                                 sharex=True, squeeze=False)
     legend = {}
-    for axis, panel in zip(axes[:, 0], panels):
+    for axis, panel in zip(axes[:, 0], panels, strict=True):
         for index, name in enumerate(series):
             found = {bar.label: bar for bar in bars if (bar.panel, bar.series) == (panel, name)}
             positions = [position + index * bar_height for position, label in enumerate(labels) if label in found]
@@ -59,7 +59,7 @@ def plot_ratios(bars: Sequence[Bar], path: str, title: str, baseline: str, annot
                                      height=bar_height, color=f"C{index}",
                                      xerr=[bar.error for bar in measured], error_kw={"elinewidth": 0.8})
             if name in annotated:
-                for position, bar in zip(positions, measured):
+                for position, bar in zip(positions, measured, strict=True):
                     axis.annotate(f"{bar.ratio:.2f}x", (max(bar.ratio, 1), position), xytext=(4, 0),
                                   textcoords="offset points", va="center", fontsize=7)
         axis.axvline(1.0, color="black", linewidth=0.8)

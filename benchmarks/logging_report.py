@@ -10,7 +10,7 @@ import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from report import NOISE_EXPLAINED, at_least, at_most, overall_verdict, speedup_with_error, targets_table
-from ringwriter._logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED,
+from logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED,
                                            MEMORY_CAPACITY, STRUCTLOG_COALESCING, STRUCTLOG_PLAIN, LoggingCase)
 
 # ringwriter.handlers.FileHandler's default buffer_size: the unit of the syscall target.

@@ -3,7 +3,7 @@
     python -m pip install ".[bench]"
     python benchmarks/logging_run.py [--update-readme]
 
-Every case of ``ringwriter._logging_workloads`` (logging.FileHandler, a MemoryHandler
+Every case of ``logging_workloads`` (logging.FileHandler, a MemoryHandler
 around it, a no-op handler as the floor, ringwriter.handlers.FileHandler, picologging,
 structlog's BytesLogger on a plain file and on ringwriter's coalescing writer; 1 and 4
 threads; a simple record and one with arguments), all in one pyperf run (worker
@@ -26,8 +26,8 @@ import time
 
 from logging_report import evaluate_targets, readme_section, results_page, summarize
 from ringwriter import __version__
-from ringwriter._logging_workloads import BASELINE, LoggingCase, OpenLogger, logging_cases, time_records
-from ringwriter._sinks import FileSink
+from logging_workloads import BASELINE, LoggingCase, OpenLogger, logging_cases, time_records
+from ringwriter._cli.sinks import FileSink
 from run import (REPOSITORY, header_lines, kept, machine_info, mean_and_stdev, new_runner, time_in_pyperf,
                  update_readme)
 from syscalls import LOGGING_RECORDS, count_logging_syscalls, strace_available

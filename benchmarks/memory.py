@@ -21,8 +21,8 @@ import sys
 import tracemalloc
 from typing import Any, Dict, List
 
-from ringwriter._sinks import FileSink
-from ringwriter._workloads import IMPLEMENTATIONS, WORKLOADS, Implementation, cases, time_runs
+from ringwriter._cli.sinks import FileSink
+from ringwriter._cli.workloads import IMPLEMENTATIONS, WORKLOADS, Implementation, cases, time_runs
 
 MILLION = 1_000_000
 # ringwriter is the writer checked for growth; io.BufferedWriter is the control that

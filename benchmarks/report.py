@@ -7,7 +7,7 @@ faster), ``syscalls`` the writer's system calls divided by its.
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from ringwriter._workloads import BASELINE, Case, skipped_combinations
+from ringwriter._cli.workloads import BASELINE, Case, skipped_combinations
 
 HIGHLIGHTED = "ringwriter"
 

@@ -3,7 +3,7 @@
     python -m pip install ".[bench]"
     python benchmarks/run.py
 
-Every workload of ``ringwriter._workloads``, into a regular file and into a pipe that
+Every workload of ``ringwriter._cli.workloads``, into a regular file and into a pipe that
 another process drains, with 8 KiB and 64 KiB buffers, through io.BufferedWriter,
 _pyio.BufferedWriter, os.write per call and ringwriter, all in one pyperf run (worker
 processes, calibrated loops, warm-ups, mean and standard deviation). Then, outside the
@@ -33,8 +33,8 @@ import pyperf
 from memory import measure_memory
 from report import evaluate_targets, readme_section, results_page, summarize
 from ringwriter import __version__
-from ringwriter._sinks import Sink, open_sink
-from ringwriter._workloads import Case, cases, time_runs
+from ringwriter._cli.sinks import Sink, open_sink
+from ringwriter._cli.workloads import Case, cases, time_runs
 from syscalls import count_syscalls, strace_available, zero_copy_probe
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,14 +1,14 @@
 """System calls per run, counted with strace on separate, untimed runs.
 
 The parent starts ``strace -f`` on one child Python (this file run as a script) that
-does one run of each case, exactly as a timed run does (ringwriter._workloads.time_runs),
+does one run of each case, exactly as a timed run does (ringwriter._cli.workloads.time_runs),
 each between two marker writes to the null device that name the case. Only the calls
 the child's own process makes between a case's markers count for it: the interpreter's
 start-up and the pipes' readers (traced children too) are left out. One child for all
 cases, so the trace costs one interpreter start-up, not one per case.
 
 ``count_logging_syscalls()`` does the same for the logging benchmark's cases
-(ringwriter._logging_workloads): the logger is set up before a case's begin marker, and
+(logging_workloads): the logger is set up before a case's begin marker, and
 the records and the closing of the handler fall between its markers; since loggers run
 threads (the 4-thread cases, ringwriter's background flusher), the calls of every
 thread count, and the child reports the bytes each case left in its file.
@@ -25,9 +25,9 @@ import sys
 import tempfile
 from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
 
-from ringwriter._logging_workloads import LoggingCase, log_records, logging_cases
-from ringwriter._sinks import FileSink, open_sink
-from ringwriter._workloads import Case, cases, expected_output, time_runs
+from logging_workloads import LoggingCase, log_records, logging_cases
+from ringwriter._cli.sinks import FileSink, open_sink
+from ringwriter._cli.workloads import Case, cases, expected_output, time_runs
 
 TRACED = ("write", "writev", "lseek", "pwrite64")
 # Short enough for strace to print whole (it cuts strings at 32 characters).
@@ -104,7 +104,7 @@ def _counts(calls: Sequence[TracedCall]) -> Dict[str, int]:
 
 def count_syscalls(counted: Sequence[Case]) -> Dict[str, Dict[str, int]]:
     """How many of each traced call one run of each case makes, by case name."""
-    return {case.name: _counts(calls) for case, calls in zip(counted, _trace("cases", counted)[0])}
+    return {case.name: _counts(calls) for case, calls in zip(counted, _trace("cases", counted)[0], strict=True)}
 
 
 # Records per case in the logging trace. The report gives syscalls per 100k records,
@@ -119,7 +119,7 @@ def count_logging_syscalls(counted: Sequence[LoggingCase]) -> Dict[str, Dict[str
     traced, printed = _trace("logging", counted, every_thread=True)
     output_bytes = json.loads(printed)
     return {case.name: {**_counts(calls), "bytes": output_bytes[case.name]}
-            for case, calls in zip(counted, traced)}
+            for case, calls in zip(counted, traced, strict=True)}
 
 
 def zero_copy_probe(case: Case) -> Dict[str, Any]:

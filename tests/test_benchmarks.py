@@ -6,11 +6,17 @@ workload describes. Then the logging benchmark's cases, each once, tiny: every r
 the file (a stack whose module is missing, or which cannot log from several threads, is
 skipped). Needs neither pyperf, matplotlib nor strace.
 """
+import pathlib
+import sys
+
 import pytest
 
-from ringwriter._logging_workloads import FLOOR, logging_cases, time_records
-from ringwriter._sinks import digest_of, open_sink
-from ringwriter._workloads import cases, expected_output, time_runs
+# The logging cases live with the benchmark runners, beside the tests in the repository
+# and in the sdist.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "benchmarks"))
+from logging_workloads import FLOOR, logging_cases, time_records  # noqa: E402
+from ringwriter._cli.sinks import digest_of, open_sink  # noqa: E402
+from ringwriter._cli.workloads import cases, expected_output, time_runs  # noqa: E402
 
 # Small enough to be quick, large enough that every buffer fills and wraps more than
 # once (random payloads reach 16 KiB, writelines calls 32 KB).

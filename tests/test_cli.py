@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from ringwriter._demo import run_demo
+from ringwriter._cli.demo import run_demo
 
 
 def test_help_lists_the_commands():

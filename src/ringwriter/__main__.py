@@ -1,48 +1,7 @@
-"""Command line: ``python -m ringwriter {bench,demo}``."""
-import argparse
-import platform
+"""Command line: ``python -m ringwriter {bench,demo}`` (see ringwriter._cli)."""
 import sys
-from typing import List, Optional
 
-from ringwriter import __version__
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ringwriter",
-        description="ringwriter: a drop-in, faster io.BufferedWriter.",
-    )
-    parser.add_argument("--version", action="version", version=f"ringwriter {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    bench = commands.add_parser(
-        "bench", help="time ringwriter beside io.BufferedWriter on small and large writes"
-    )
-    bench.add_argument("--repeat", type=int, default=5, help="runs per workload; the best counts (default 5)")
-    bench.add_argument("--scale", type=float, default=1.0, help="multiply every workload's size (default 1.0)")
-    bench.add_argument("--sync-dir", metavar="DIR",
-                       help="where to time fsync: the file system your data lives on (default: the temp dir)")
-    commands.add_parser(
-        "demo", help="show what write(), flush() and os.fsync() each do, on a file and a pipe"
-    )
-    args = parser.parse_args(argv)
-
-    if args.command == "bench":
-        from ringwriter._bench import format_table, measure
-
-        print(f"ringwriter {__version__}, {platform.python_implementation()} "
-              f"{platform.python_version()}, {platform.system()} {platform.machine()}")
-        print(f"best of {args.repeat} runs, each implementation in turn, to a regular file\n")
-        print(format_table(measure(repeat=args.repeat, scale=args.scale)))
-        from ringwriter._costs import format_costs, measure_costs
-
-        print("\nWhat each step costs here (ringwriter, median of many):\n")
-        print(format_costs(measure_costs(args.sync_dir)))
-    else:
-        from ringwriter._demo import run_demo
-
-        run_demo(sys.stdout)
-    return 0
-
+from ringwriter._cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

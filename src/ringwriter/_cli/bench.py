@@ -1,6 +1,6 @@
 """``python -m ringwriter bench``: a quick side-by-side of ringwriter and io.BufferedWriter.
 
-The workloads are the full benchmark suite's (``ringwriter._workloads``), written to a
+The workloads are the full benchmark suite's (``ringwriter._cli.workloads``), written to a
 regular file in a temporary directory with the default buffer size, in this process and
 with nothing to install. The two writers take turns within every repetition (so a noisy
 neighbour hurts both alike) and the best repetition counts. The number that matters is
@@ -9,8 +9,8 @@ the ratio, not the nanoseconds. ``benchmarks/run.py`` is the full, pyperf-based 
 import io
 from typing import Dict, List
 
-from ringwriter._sinks import FileSink
-from ringwriter._workloads import BASELINE, IMPLEMENTATIONS, Case, cases, time_runs
+from ringwriter._cli.sinks import FileSink
+from ringwriter._cli.workloads import BASELINE, IMPLEMENTATIONS, Case, cases, time_runs
 
 QUICK_IMPLEMENTATIONS = tuple(
     implementation for implementation in IMPLEMENTATIONS

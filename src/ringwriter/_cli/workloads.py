@@ -14,7 +14,7 @@ import time
 from itertools import cycle, islice, repeat
 from typing import Any, Callable, Iterator, List, NamedTuple, Sequence
 
-from ringwriter._sinks import Sink
+from ringwriter._cli.sinks import Sink
 from ringwriter._writer import BufferedWriter
 
 BUFFER_SIZES = (8 * 1024, 64 * 1024)

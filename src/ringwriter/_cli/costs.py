@@ -18,7 +18,7 @@ import time
 from typing import Callable, Dict, List, NamedTuple, Optional
 
 from ringwriter import BufferedWriter
-from ringwriter._workloads import _line
+from ringwriter._cli.workloads import _line
 
 WRITE_SIZE = 32
 FLUSH_SIZE = 4096
