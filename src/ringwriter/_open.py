@@ -105,8 +105,7 @@ def open(
             writer = CoalescingWriter(raw, buffering, flush_interval=flush_interval)
         if binary:
             return writer
-        if hasattr(io, "text_encoding"):
-            encoding = io.text_encoding(encoding)
+        encoding = io.text_encoding(encoding)
         text = io.TextIOWrapper(writer, encoding, errors, newline, line_buffering)
         text.mode = mode  # type: ignore[misc]  # writable on instances; io.open() sets it too
         return text

@@ -38,6 +38,8 @@ import stat
 import sys
 import weakref
 
+from ringwriter import _stdlib_facts
+
 try:
     import termios
 except ImportError:  # Windows
@@ -67,32 +69,10 @@ cdef Py_ssize_t _DEFAULT_BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
 cdef object _FileIO = io.FileIO
 cdef object _UnsupportedOperation = io.UnsupportedOperation
 cdef str _WOULD_BLOCK = "write could not complete without blocking"
-cdef bint _PICKLE_MESSAGE_NAMES_INSTANCES = sys.version_info >= (3, 12)
-cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = sys.version_info >= (3, 13)
-cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = sys.version_info >= (3, 13)
-
-
-def _stdlib_writes_full_buffers_through():
-    """Whether this Python's io.BufferedWriter writes a write of buffer_size bytes
-    straight to the raw stream (CPython 3.13 does) instead of buffering it."""
-    class Probe(io.RawIOBase):
-        written = 0
-
-        def writable(self):
-            return True
-
-        def write(self, b):
-            Probe.written += len(b)
-            return len(b)
-
-    writer = io.BufferedWriter(Probe(), 4)
-    writer.write(b"full")
-    writes_through = Probe.written == 4
-    writer.detach()
-    return writes_through
-
-
-cdef bint _STDLIB_WRITES_FULL_BUFFERS_THROUGH = _stdlib_writes_full_buffers_through()
+cdef bint _PICKLE_ERROR_NAMES_INSTANCES = _stdlib_facts.PICKLE_ERROR_NAMES_INSTANCES
+cdef bint _KEYWORD_ERROR_NAMES_FUNCTION_FIRST = _stdlib_facts.KEYWORD_ERROR_NAMES_FUNCTION_FIRST
+cdef bint _FINALIZER_REPORTS_CLOSE_ERRORS = _stdlib_facts.FINALIZER_REPORTS_CLOSE_ERRORS
+cdef bint _WRITES_FULL_BUFFERS_THROUGH = _stdlib_facts.WRITES_FULL_BUFFERS_THROUGH
 
 
 class WriterStats(collections.namedtuple(
@@ -230,7 +210,7 @@ cdef class BufferedWriter:
         if self._ring.data == NULL:
             raise MemoryError()
         self._ring.size = buffer_size
-        self._buffered_limit = buffer_size - 1 if _STDLIB_WRITES_FULL_BUFFERS_THROUGH else buffer_size
+        self._buffered_limit = buffer_size - 1 if _WRITES_FULL_BUFFERS_THROUGH else buffer_size
         self._ring.head = 0
         self._ring.count = 0
         self._owner = 0
@@ -867,7 +847,7 @@ cdef class BufferedWriter:
             Py_ReprLeave(self)
 
     def __reduce_ex__(self, protocol):
-        if _PICKLE_MESSAGE_NAMES_INSTANCES and protocol < 2:
+        if _PICKLE_ERROR_NAMES_INSTANCES and protocol < 2:
             # The stdlib's types are heap types from 3.12 on, so copyreg._reduce_ex walks
             # past them to object and asks __getstate__ (which refuses, unless a subclass
             # defines its own); for this static type it would stop here and build one
@@ -880,7 +860,7 @@ cdef class BufferedWriter:
     def __getstate__(self):
         # Where pickling reaches for the state, the stdlib refuses: with its message of
         # 3.12 on ("instances", the short type name), or object's before.
-        if _PICKLE_MESSAGE_NAMES_INSTANCES:
+        if _PICKLE_ERROR_NAMES_INSTANCES:
             raise TypeError(f"cannot pickle {type(self).__name__!r} instances")
         raise TypeError(f"cannot pickle {_type_name(self)!r} object")
 

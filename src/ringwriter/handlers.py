@@ -21,19 +21,16 @@ formatted time is cached per second).
 """
 import codecs
 import datetime
-import functools
 import io
 import logging
 import logging.handlers
 import math
 import os
 import stat
-import sys
-import tempfile
 import time
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
-from ringwriter import _lifecycle
+from ringwriter import _lifecycle, _stdlib_facts
 from ringwriter._flusher import FLUSHER
 from ringwriter._writer import BufferedWriter
 
@@ -54,9 +51,8 @@ _STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252
 _CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
 _DEFAULT_MSEC_FORMAT = "%s,%03d"
 # The stdlib's records carry whole milliseconds as floats (``msecs``): ",%03d" of each.
+_HANDLE_RETURNS_RECORD = _stdlib_facts.handle_returns_record()
 _COMMA_MILLISECONDS = {float(milliseconds): ",%03d" % milliseconds for milliseconds in range(1000)}
-# Handler.handle returns the record that passed the filters from 3.12 on, True before.
-_HANDLE_RETURNS_RECORD = sys.version_info >= (3, 12)
 
 
 class _PlainFormatting:
@@ -165,8 +161,7 @@ def _text_over_ringwriter(raw: io.FileIO, mode: str, buffer_size: int, encoding:
                           errors: Optional[str]) -> io.TextIOWrapper:
     """A write-through text stream over a ringwriter: text writes go to its buffer at once,
     so they interleave correctly with the records written there as bytes."""
-    if hasattr(io, "text_encoding"):
-        encoding = io.text_encoding(encoding)
+    encoding = io.text_encoding(encoding)
     text = io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
     text.mode = mode  # type: ignore[misc]  # as open() sets it
     return text
@@ -443,19 +438,6 @@ class FileHandler(_FileFlushPolicy, _StdlibFileHandler):
         _StdlibFileHandler.__init__(self, filename, mode, encoding, delay, errors)
 
 
-@functools.lru_cache(maxsize=None)
-def _stdlib_keeps_empty_files() -> bool:
-    """Whether the running stdlib's RotatingFileHandler never rolls an empty file over
-    (gh-116263: 3.13, and 3.12 from a point release on), asked of it once."""
-    with tempfile.TemporaryDirectory(prefix="ringwriter-") as directory:
-        probe = _StdlibRotatingFileHandler(
-            os.path.join(directory, "probe.log"), maxBytes=1, encoding="utf-8", delay=True)
-        try:
-            return not probe.shouldRollover(logging.makeLogRecord({"msg": "probe"}))
-        finally:
-            probe.close()
-
-
 class _RotatingFlushPolicy(_FileFlushPolicy):
     _rotates = True  # emit() asks shouldRollover() first, as BaseRotatingHandler.emit does
 
@@ -481,7 +463,7 @@ class RotatingFileHandler(_RotatingFlushPolicy, _StdlibRotatingFileHandler):
         if self.maxBytes <= 0 or not self._regular_file:
             return False  # like the stdlib, never roll over /dev/null or a pipe
         position = getattr(self.stream, "buffer", self.stream).tell()
-        if position == 0 and _stdlib_keeps_empty_files():
+        if position == 0 and _stdlib_facts.rotating_handler_keeps_empty_files(_StdlibRotatingFileHandler):
             return False
         return position + len(f"{self.format(record)}\n") >= self.maxBytes
 
