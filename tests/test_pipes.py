@@ -16,15 +16,12 @@ import sys
 
 import pytest
 
-from differential import FdDrainer, drain_nonblocking, hang_guard, outcome, payload, write_sizes
+from differential import FdDrainer, drain_nonblocking, outcome, payload, write_sizes
 
 BUFFER_SIZES = [1, 7, 4096, 65536]
 
 
-@pytest.fixture(autouse=True)
-def _no_hangs():
-    with hang_guard(120):
-        yield
+HANG_GUARD_SECONDS = 120  # conftest.py's hang guard
 
 
 @pytest.fixture

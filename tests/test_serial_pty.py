@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from differential import FdDrainer, hang_guard, payload, write_sizes
+from differential import FdDrainer, payload, write_sizes
 
 serial = pytest.importorskip("serial", reason="pyserial is a test dependency (pip install '.[test]')")
 termios = pytest.importorskip("termios", reason="no termios: not a POSIX system")
@@ -25,10 +25,7 @@ tty = pytest.importorskip("tty")
 RAW_KINDS = ["serial", "fileio-path", "fileio-fd"]
 
 
-@pytest.fixture(autouse=True)
-def _no_hangs():
-    with hang_guard(60):
-        yield
+HANG_GUARD_SECONDS = 60  # conftest.py's hang guard
 
 
 class ClosingSerial(serial.Serial):
