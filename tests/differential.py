@@ -563,6 +563,12 @@ EXIT_SCENARIOS = {
         w.raw.writer = w
         del w
     """,
+    "global-cycle-through-raw": """
+        raw = io.FileIO(PATH, "wb")
+        w = make(raw)
+        raw.writer = w
+        w.write(DATA)
+    """,
     "cycle-through-a-raw-subclass": """
         class Raw(io.FileIO):
             pass
@@ -614,10 +620,11 @@ def make(raw=None):
 """
 
 
-def run_exit_scenario(impl, scenario, path, *flags, buffer_size=4096):
-    """Run ``EXIT_SCENARIOS[scenario]`` with the writer ``impl`` ("stdlib" or
-    "ringwriter") in a child process (``flags`` for the interpreter): (exit code, the
-    file's bytes or None, stderr)."""
+def run_exit_scenario(writer_class, scenario, path, *flags, buffer_size=4096):
+    """Run ``EXIT_SCENARIOS[scenario]`` with ``writer_class`` (REF or OURS) in a child
+    process (``flags`` for the interpreter): (exit code, the file's bytes or None,
+    stderr)."""
+    impl = {REF: "stdlib", OURS: "ringwriter"}[writer_class]
     code = _EXIT_PREAMBLE.format(src=SRC, impl=impl, data=EXIT_DATA, path=str(path), buffer_size=buffer_size)
     code += textwrap.dedent(EXIT_SCENARIOS[scenario])
     proc = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, timeout=60)
