@@ -16,8 +16,11 @@ differential.py, the mock raws in rawmocks.py.
 """
 import pytest
 
-import differential
-from differential import IMPLEMENTATIONS, RAW_PATHS
+# The shared helpers assert too: let pytest rewrite their asserts (showing both sides).
+pytest.register_assert_rewrite("differential", "rawmocks")
+
+import differential  # noqa: E402
+from differential import IMPLEMENTATIONS, RAW_PATHS  # noqa: E402
 
 
 @pytest.fixture(params=["stdlib", "ringwriter"])

@@ -188,7 +188,7 @@ def same(Writer, scenario, *args, **kwargs):
     return actual
 
 
-def payload(n, seed):
+def payload(n, seed=0):
     """``n`` deterministic, seed-dependent bytes (order and duplication show up)."""
     return random.Random(repr(seed)).randbytes(n) if n else b""
 
