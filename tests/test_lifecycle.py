@@ -13,13 +13,11 @@ import os
 import pickle
 import subprocess
 import sys
-import textwrap
 import warnings
 import weakref
 
 import pytest
 
-import ringwriter
 from differential import (
     EXIT_DATA, REF, SRC, compared_with_stdlib, describe_exception, normalize, outcome, run_exit_scenario,
     same,
