@@ -1,31 +1,56 @@
-"""Every behavioural test runs the same assertions against the stdlib and ringwriter.
+"""The test matrix: every differential test runs through these fixtures.
 
-``Writer`` is the class under test; ``ref`` is always the C stdlib class, the judge.
+- ``Writer``, the writer class under test: ``stdlib`` (io.BufferedWriter) and
+  ``ringwriter``, for a test that states an absolute expectation and checks it on both
+  (on the stdlib it checks the test's own premise). A test that compares the writer
+  with the reference inside the test (``differential.same``, or ``REF`` explicitly)
+  narrows it to ``ringwriter`` with ``@differential.compared_with_stdlib``: the
+  reference is what it compares against, never a parameter compared with itself.
+- ``AnyWriter``: also ``pyio`` (_pyio.BufferedWriter), where its second opinion helps.
+- ``raw_path``: the raw class of the fd path (exact ``io.FileIO``) and of the portable
+  path (``differential.FileIOSubclass``), for the tests that care about that axis.
+- a hang guard for every test of a module that sets ``HANG_GUARD_SECONDS``.
+
+The shared helpers themselves (recorders, normalizer, op-script runner, payloads) are in
+differential.py, the mock raws in rawmocks.py.
 """
-import _pyio
-import io
-
 import pytest
 
-import ringwriter
+# The shared helpers assert too: let pytest rewrite their asserts (showing both sides).
+pytest.register_assert_rewrite("differential", "rawmocks")
 
-IMPLEMENTATIONS = {
-    "io": io.BufferedWriter,
-    "pyio": _pyio.BufferedWriter,
-    "ringwriter": ringwriter.BufferedWriter,
-}
+import differential  # noqa: E402
+from differential import IMPLEMENTATIONS, RAW_PATHS  # noqa: E402
 
 
-@pytest.fixture(params=["io", "ringwriter"])
+@pytest.fixture(params=["stdlib", "ringwriter"])
 def Writer(request):
-    """The C stdlib writer and ringwriter's: the pair every contract test compares."""
+    """The writer class under test."""
     return IMPLEMENTATIONS[request.param]
 
 
-@pytest.fixture(params=["io", "pyio", "ringwriter"])
+@pytest.fixture(params=["stdlib", "pyio", "ringwriter"])
 def AnyWriter(request):
-    """Also the pure-Python stdlib writer, for tests where its second opinion helps."""
+    """The writer class under test, _pyio's included."""
     return IMPLEMENTATIONS[request.param]
+
+
+@pytest.fixture(params=list(RAW_PATHS))
+def raw_path(request):
+    """The raw class: exact io.FileIO (fd path) or a FileIO subclass (portable path)."""
+    return RAW_PATHS[request.param]
+
+
+@pytest.fixture(autouse=True)
+def _no_hangs(request):
+    """Modules whose tests can block (pipes, ptys, signals, threads) set
+    ``HANG_GUARD_SECONDS``: each of their tests runs under ``differential.hang_guard``."""
+    seconds = getattr(request.module, "HANG_GUARD_SECONDS", None)
+    if seconds is None:
+        yield
+        return
+    with differential.hang_guard(seconds):
+        yield
 
 
 # -- hypothesis profiles (the property-based tests, test_stateful.py) ---------------------
@@ -52,8 +77,6 @@ def _hang_guard_dumps_to_the_terminal(request):
     terminal's stderr (the descriptor pytest's capture saved, else pytest's own
     faulthandler copy)."""
     import os
-
-    import differential
 
     fd = None
     capman = request.config.pluginmanager.getplugin("capturemanager")

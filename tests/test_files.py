@@ -5,7 +5,6 @@ step by step, the return values and exceptions, and at the end the file's bytes.
 steps the file on disk must only ever hold a prefix of what the stdlib's holds in the end
 (the split into write(2) calls may differ; the bytes, their order and count may not).
 """
-import array
 import io
 import os
 import warnings
@@ -13,23 +12,11 @@ import warnings
 import pytest
 
 import ringwriter
-from differential import outcome, payload, write_sizes
+from differential import REF, compared_with_stdlib, outcome, payload, run_ops, write_sizes
 
 BUFFER_SIZES = [1, 2, 7, 4096, 8192, 65536, 1 << 20]
 MODES = ["wb", "ab", "xb"]
 PREEXISTING = b"already here\n"
-
-
-def _bytes_like(data, kind):
-    if kind == 0:
-        return data
-    if kind == 1:
-        return bytearray(data)
-    if kind == 2:
-        return memoryview(data)
-    if len(data) % 2 == 0:
-        return array.array("H", data)  # a multi-byte itemsize: write() returns nbytes
-    return memoryview(bytearray(data))
 
 
 def _prepare(path, mode):
@@ -40,32 +27,11 @@ def _prepare(path, mode):
 
 
 def _run_script(writer_class, path, mode, buffer_size, script):
-    """Run ``script`` and return (the log of outcomes, every on-disk snapshot, final bytes)."""
+    """``script`` (differential.run_ops) on a writer over a fresh FileIO(path, mode),
+    with tell() first and close() last: the outcomes, the on-disk snapshots, the file."""
     _prepare(path, mode)
-    log, snapshots = [], []
-    writer = writer_class(io.FileIO(path, mode), buffer_size)
-    log.append(("tell at open", outcome(writer.tell)))
-    for step in script:
-        op = step[0]
-        if op == "write":
-            log.append((op, len(step[1]), outcome(writer.write, _bytes_like(step[1], step[2]))))
-        elif op == "writelines":
-            log.append((op, outcome(writer.writelines, step[1])))
-        elif op == "flush":
-            log.append((op, outcome(writer.flush)))
-        elif op == "tell":
-            log.append((op, outcome(writer.tell)))
-        elif op == "seek":
-            log.append((op, step[1:], outcome(writer.seek, step[1], step[2])))
-        elif op == "truncate":
-            log.append((op, step[1], outcome(writer.truncate, step[1])))
-        elif op == "disk":
-            snapshots.append(path.read_bytes())
-        else:
-            raise AssertionError(op)
-    log.append(("close", outcome(writer.close)))
-    log.append(("closed", writer.closed))
-    return log, snapshots, path.read_bytes()
+    result = run_ops(writer_class(io.FileIO(path, mode), buffer_size), [("tell",)] + script + [("close",)], path=path)
+    return result["log"], result["snapshots"], path.read_bytes()
 
 
 def _sequential_script(buffer_size, seed):
@@ -88,10 +54,11 @@ def _sequential_script(buffer_size, seed):
 
 @pytest.mark.parametrize("buffer_size", BUFFER_SIZES)
 @pytest.mark.parametrize("mode", MODES)
-def test_sequential_writes_match_stdlib(tmp_path, mode, buffer_size):
+@compared_with_stdlib
+def test_sequential_writes_match_stdlib(Writer, tmp_path, mode, buffer_size):
     script = _sequential_script(buffer_size, seed=buffer_size)
-    ref_log, ref_snaps, ref_bytes = _run_script(io.BufferedWriter, tmp_path / "ref", mode, buffer_size, script)
-    log, snaps, final = _run_script(ringwriter.BufferedWriter, tmp_path / "ours", mode, buffer_size, script)
+    ref_log, ref_snaps, ref_bytes = _run_script(REF, tmp_path / "ref", mode, buffer_size, script)
+    log, snaps, final = _run_script(Writer, tmp_path / "ours", mode, buffer_size, script)
     assert log == ref_log
     assert final == ref_bytes
     expected = (PREEXISTING if mode == "ab" else b"") + b"".join(
@@ -147,16 +114,18 @@ def _seek_script(buffer_size, seed):
 @pytest.mark.parametrize("buffer_size", [1, 2, 7, 4096, 8192])
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_seek_tell_truncate_interleaved_match_stdlib(tmp_path, mode, buffer_size, seed):
+@compared_with_stdlib
+def test_seek_tell_truncate_interleaved_match_stdlib(Writer, tmp_path, mode, buffer_size, seed):
     script = _seek_script(buffer_size, seed)
-    ref_log, ref_snaps, ref_bytes = _run_script(io.BufferedWriter, tmp_path / "ref", mode, buffer_size, script)
-    log, snaps, final = _run_script(ringwriter.BufferedWriter, tmp_path / "ours", mode, buffer_size, script)
+    ref_log, ref_snaps, ref_bytes = _run_script(REF, tmp_path / "ref", mode, buffer_size, script)
+    log, snaps, final = _run_script(Writer, tmp_path / "ours", mode, buffer_size, script)
     assert log == ref_log
     assert final == ref_bytes
 
 
 @pytest.mark.parametrize("mode", ["ab", "wb"])
-def test_tell_follows_the_raw_position(tmp_path, mode):
+@compared_with_stdlib
+def test_tell_follows_the_raw_position(Writer, tmp_path, mode):
     """The stdlib's tell() asks raw.tell() each time: in append mode after a seek, after
     the raw moved behind the writer's back, or after another write on the descriptor,
     tell() reports the descriptor's real position (plus what is buffered)."""
@@ -176,7 +145,7 @@ def test_tell_follows_the_raw_position(tmp_path, mode):
         writer.close()
         return seen, path.read_bytes()
 
-    assert scenario(ringwriter.BufferedWriter, tmp_path / "ours") == scenario(io.BufferedWriter, tmp_path / "ref")
+    assert scenario(Writer, tmp_path / "ours") == scenario(REF, tmp_path / "ref")
 
 
 def test_append_mode_writes_land_at_the_end_after_seek(tmp_path, Writer):

@@ -13,19 +13,16 @@ import os
 import pickle
 import subprocess
 import sys
-import textwrap
 import warnings
 import weakref
 
 import pytest
 
-import ringwriter
-from differential import IMPLEMENTATIONS, describe_exception, normalize, outcome
-from rawmocks import RecordingRaw, fail
-
-# Where the parent imported ringwriter from (a build in src/ or an installed wheel):
-# the child scripts import the very same one.
-SRC = os.path.dirname(os.path.dirname(os.path.abspath(ringwriter.__file__)))
+from differential import (
+    EXIT_DATA, REF, SRC, compared_with_stdlib, describe_exception, normalize, outcome, run_exit_scenario,
+    same,
+)
+from rawmocks import RecordingRaw, ScriptedRaw, fail
 
 
 # -- use after close / detach / on an uninitialized object ---------------------------------
@@ -87,26 +84,28 @@ def _make(writer_class, tmp_path, state):
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("state", ["open", "closed", "detached", "raw-closed", "uninitialized"])
-def test_use_in_every_state_matches_stdlib(tmp_path, monkeypatch, state, operation):
+@compared_with_stdlib
+def test_use_in_every_state_matches_stdlib(Writer, tmp_path, monkeypatch, state, operation):
     """Every method and attribute, on an open, closed, detached, raw-closed and
     uninitialized writer: the same result or the same exception type and message."""
     results = {}
     monkeypatch.chdir(tmp_path)
-    for name in ("io", "ringwriter"):
-        writer = _make(IMPLEMENTATIONS[name], tmp_path, state)
+    for name, writer_class in (("stdlib", REF), ("ours", Writer)):
+        writer = _make(writer_class, tmp_path, state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             results[name] = outcome(OPERATIONS[operation], writer)
             if state in ("open", "raw-closed"):
                 outcome(writer.close)
-    assert results["ringwriter"] == results["io"]
+    assert results["ours"] == results["stdlib"]
 
 
 # -- close ordering and chaining ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("pending", [b"", b"abc"])
-def test_close_order_of_raw_calls(pending):
+@compared_with_stdlib
+def test_close_order_of_raw_calls(Writer, pending):
     """close(): writes of the pending bytes, then raw.close() (which flushes the raw);
     no raw.flush() of our own; a second close() calls nothing."""
 
@@ -119,14 +118,15 @@ def test_close_order_of_raw_calls(pending):
         writer.close()
         return first, raw.calls[len(first):], raw.data
 
-    ref = scenario(io.BufferedWriter)
-    assert scenario(ringwriter.BufferedWriter) == ref
+    ref = scenario(REF)
+    assert scenario(Writer) == ref
 
 
 @pytest.mark.parametrize("body_raises", [False, True])
 @pytest.mark.parametrize("flush_fails", [False, True])
 @pytest.mark.parametrize("close_fails", [False, True])
-def test_with_block_exception_chaining(body_raises, flush_fails, close_fails):
+@compared_with_stdlib
+def test_with_block_exception_chaining(Writer, body_raises, flush_fails, close_fails):
     """``with writer:`` whose body raises and whose close fails in flush and/or
     raw.close(): which exception escapes, and its __context__ chain, are the
     stdlib's."""
@@ -152,12 +152,13 @@ def test_with_block_exception_chaining(body_raises, flush_fails, close_fails):
             return chain(error), raw.closed, raw.names()
         return None, raw.closed, raw.names()
 
-    ref = scenario(io.BufferedWriter)
+    ref = scenario(REF)
     assert ref[1] is True
-    assert scenario(ringwriter.BufferedWriter) == ref
+    assert scenario(Writer) == ref
 
 
-def test_detach_flushes_first_and_failure_keeps_writer_attached():
+@compared_with_stdlib
+def test_detach_flushes_first_and_failure_keeps_writer_attached(Writer):
     def scenario(writer_class):
         raw = RecordingRaw([fail()])
         writer = writer_class(raw, 8)
@@ -168,8 +169,8 @@ def test_detach_flushes_first_and_failure_keeps_writer_attached():
         after = [outcome(writer.write, b"e"), outcome(lambda: writer.raw), outcome(writer.close)]
         return first, still, second, after, raw.data, raw.names(), raw.closed
 
-    ref = scenario(io.BufferedWriter)
-    assert scenario(ringwriter.BufferedWriter) == ref
+    ref = scenario(REF)
+    assert scenario(Writer) == ref
 
 
 # -- finalization at garbage collection -----------------------------------------------------
@@ -196,20 +197,21 @@ def _drop(writer_class, path, shape, *, capture=True):
         del writer, raw
         gc.collect()
         gc.collect()
-        messages = [(w.category.__name__, normalize(w.message).replace(str(path), "PATH"), type(w.source).__name__) for w in seen]
+        messages = [(w.category.__name__, normalize(str(w.message)).replace(str(path), "PATH"), type(w.source).__name__) for w in seen]
     del seen
     gc.collect()
     return writer_ref() is None, raw_ref() is None, path.read_bytes(), messages
 
 
 @pytest.mark.parametrize("shape", ["plain", "self-cycle"])
-def test_dropped_writer_is_flushed_closed_and_warns_like_stdlib(tmp_path, shape):
+@compared_with_stdlib
+def test_dropped_writer_is_flushed_closed_and_warns_like_stdlib(Writer, tmp_path, shape):
     """No close(): the writer is collected, its bytes flushed, its raw closed, and the
     same ResourceWarning is emitted (on the writer, naming it), as the stdlib does for a
     plain drop. In a self-cycle the stdlib may lose the bytes (gh-62052): ours must
     not."""
-    ref = _drop(io.BufferedWriter, tmp_path / "ref", shape)
-    ours = _drop(ringwriter.BufferedWriter, tmp_path / "ours", shape)
+    ref = _drop(REF, tmp_path / "ref", shape)
+    ours = _drop(Writer, tmp_path / "ours", shape)
     assert ours[:3] == (True, True, b"data")
     if shape == "plain":
         assert ref == ours
@@ -218,20 +220,22 @@ def test_dropped_writer_is_flushed_closed_and_warns_like_stdlib(tmp_path, shape)
         assert ours[3] == [("ResourceWarning", "unclosed file <<BufferedWriter> name='PATH'>", "BufferedWriter")]
 
 
-def test_dropped_writer_in_a_cycle_through_its_raw(tmp_path, record_property):
+@compared_with_stdlib
+def test_dropped_writer_in_a_cycle_through_its_raw(Writer, tmp_path, record_property):
     """A cycle writer -> raw -> writer: the stdlib collects it (and may lose the
     bytes, gh-62052). Ours must collect it too (an uncollectable writer keeps its
     descriptor open for the life of the process) and must not lose the bytes."""
-    ref = _drop(io.BufferedWriter, tmp_path / "ref", "cycle-through-raw")
+    ref = _drop(REF, tmp_path / "ref", "cycle-through-raw")
     record_property("stdlib cycle-through-raw at gc", repr(ref))
     assert ref[:2] == (True, True)
-    ours = _drop(ringwriter.BufferedWriter, tmp_path / "ours", "cycle-through-raw")
+    ours = _drop(Writer, tmp_path / "ours", "cycle-through-raw")
     assert ours[0] is True, "the writer in a cycle through its raw was never collected"
     assert ours[2] == b"data"
 
 
-def test_closed_or_detached_writer_does_not_warn(tmp_path):
-    for writer_class in (io.BufferedWriter, ringwriter.BufferedWriter):
+@compared_with_stdlib
+def test_closed_or_detached_writer_does_not_warn(Writer, tmp_path):
+    for writer_class in (REF, Writer):
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
             writer = writer_class(io.FileIO(tmp_path / "a", "wb"))
@@ -247,7 +251,8 @@ def test_closed_or_detached_writer_does_not_warn(tmp_path):
             assert [w.category for w in seen] == [ResourceWarning]
 
 
-def test_finalizer_calls_a_subclass_close(tmp_path):
+@compared_with_stdlib
+def test_finalizer_calls_a_subclass_close(Writer, tmp_path):
     def scenario(writer_class):
         calls = []
 
@@ -264,7 +269,7 @@ def test_finalizer_calls_a_subclass_close(tmp_path):
             gc.collect()
         return calls, (tmp_path / writer_class.__module__).read_bytes()
 
-    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)
+    assert scenario(Writer) == scenario(REF)
 
 
 def _unraisable_during(function):
@@ -281,7 +286,8 @@ def _unraisable_during(function):
     return seen
 
 
-def test_finalizer_with_a_failing_flush_reports_like_stdlib():
+@compared_with_stdlib
+def test_finalizer_with_a_failing_flush_reports_like_stdlib(Writer):
     """A dropped writer whose flush fails: reported through sys.unraisablehook exactly
     when the stdlib reports it (always from 3.13, only under -X dev before)."""
 
@@ -292,10 +298,11 @@ def test_finalizer_with_a_failing_flush_reports_like_stdlib():
 
         return _unraisable_during(drop)
 
-    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)
+    assert scenario(Writer) == scenario(REF)
 
 
-def test_failed_construction_leaves_nothing_to_finalize():
+@compared_with_stdlib
+def test_failed_construction_leaves_nothing_to_finalize(Writer):
     def scenario(writer_class):
         def drop():
             for bad in ({"writable": False}, {}):
@@ -306,113 +313,43 @@ def test_failed_construction_leaves_nothing_to_finalize():
 
         return _unraisable_during(drop)
 
-    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)
+    assert scenario(Writer) == scenario(REF)
 
 
 # -- interpreter exit ---------------------------------------------------------------------
 
-EXIT_SCENARIOS = {
-    "global": """
-        w = make()
-        w.write(DATA)
-    """,
-    "local-then-return": """
-        def main():
-            w = make()
-            w.write(DATA)
-        main()
-    """,
-    "sys-exit-inside-a-function": """
-        def main():
-            w = make()
-            w.write(DATA)
-            sys.exit(0)
-        main()
-    """,
-    "uncaught-exception": """
-        w = make()
-        w.write(DATA)
-        raise SystemExit(3)
-    """,
-    "self-cycle": """
-        w = make()
-        w.write(DATA)
-        w.cycle = w
-        del w
-    """,
-    "cycle-through-raw": """
-        w = make()
-        w.write(DATA)
-        w.raw.writer = w
-        del w
-    """,
-    "global-of-another-module": """
-        import types
-        holder = types.ModuleType("holder")
-        sys.modules["holder"] = holder
-        holder.w = make()
-        holder.w.write(DATA)
-    """,
-    "daemon-thread-local": """
-        import threading
-        ready = threading.Event()
-        def hold():
-            w = make()
-            w.write(DATA)
-            ready.set()
-            threading.Event().wait()
-        threading.Thread(target=hold, daemon=True).start()
-        ready.wait(30)
-    """,
-    "text-wrapper-global": """
-        t = io.TextIOWrapper(make(), encoding="utf-8")
-        t.write(DATA.decode("latin-1"))
-    """,
-}
-
-PREAMBLE = """
-import io, sys
-sys.path.insert(0, {src!r})
-import _pyio, ringwriter
-WRITER = {{"io": io.BufferedWriter, "ringwriter": ringwriter.BufferedWriter}}[{impl!r}]
-DATA = b"buffered bytes that never saw a flush\\n" * 3
-def make():
-    return WRITER(io.FileIO({path!r}, "wb"), 4096)
-"""
+# The scenarios (differential.EXIT_SCENARIOS) whose stdlib result is recorded here.
+RECORDED_AT_EXIT = [
+    "global", "local-then-return", "sys-exit-inside-a-function", "uncaught-exception", "self-cycle",
+    "cycle-through-raw", "global-of-another-module", "daemon-thread-local", "text-wrapper-global",
+]
 
 
-def _run_exit_scenario(impl, scenario, path, *extra_flags):
-    code = PREAMBLE.format(src=SRC, impl=impl, path=str(path)) + textwrap.dedent(EXIT_SCENARIOS[scenario])
-    proc = subprocess.run([sys.executable, *extra_flags, "-c", code], capture_output=True, timeout=60)
-    return proc.returncode, path.read_bytes() if path.exists() else None, proc.stderr.decode(errors="replace")
-
-
-EXPECTED_EXIT = b"buffered bytes that never saw a flush\n" * 3
-
-
-@pytest.mark.parametrize("scenario", list(EXIT_SCENARIOS))
-def test_data_survives_interpreter_exit(tmp_path, scenario, record_property):
+@pytest.mark.parametrize("scenario", RECORDED_AT_EXIT)
+@compared_with_stdlib
+def test_data_survives_interpreter_exit(Writer, tmp_path, scenario, record_property):
     """A process that writes and exits without close(): ringwriter's file is complete
     in every scenario; the stdlib's result is recorded, not judged (gh-62052)."""
-    ref_code, ref_data, ref_err = _run_exit_scenario("io", scenario, tmp_path / "ref")
-    code, data, err = _run_exit_scenario("ringwriter", scenario, tmp_path / "ours")
-    record_property("stdlib_kept_data", ref_data == EXPECTED_EXIT)
-    print(f"[stdlib at exit] {scenario}: {'complete' if ref_data == EXPECTED_EXIT else f'LOST ({ref_data!r})'}")
+    ref_code, ref_data, ref_err = run_exit_scenario(REF, scenario, tmp_path / "ref")
+    code, data, err = run_exit_scenario(Writer, scenario, tmp_path / "ours")
+    record_property("stdlib_kept_data", ref_data == EXIT_DATA)
+    print(f"[stdlib at exit] {scenario}: {'complete' if ref_data == EXIT_DATA else f'LOST ({ref_data!r})'}")
     assert code == ref_code
-    assert data == EXPECTED_EXIT
+    assert data == EXIT_DATA
     if not ref_err.strip():
         assert not err.strip(), err
-    if ref_data == EXPECTED_EXIT:
+    if ref_data == EXIT_DATA:
         assert normalize(err).replace(str(tmp_path / "ours"), "P") == normalize(ref_err).replace(str(tmp_path / "ref"), "P")
 
 
 @pytest.mark.parametrize("scenario", ["global", "self-cycle", "local-then-return"])
-def test_exit_in_dev_mode_warns_like_stdlib(tmp_path, scenario):
+@compared_with_stdlib
+def test_exit_in_dev_mode_warns_like_stdlib(Writer, tmp_path, scenario):
     """Under -X dev the unclosed writer's ResourceWarning is shown at exit or
     collection: the same warnings (type names aside) as the stdlib's."""
-    ref_code, ref_data, ref_err = _run_exit_scenario("io", scenario, tmp_path / "ref", "-X", "dev")
-    code, data, err = _run_exit_scenario("ringwriter", scenario, tmp_path / "ours", "-X", "dev")
-    assert data == EXPECTED_EXIT
+    ref_code, ref_data, ref_err = run_exit_scenario(REF, scenario, tmp_path / "ref", "-X", "dev")
+    code, data, err = run_exit_scenario(Writer, scenario, tmp_path / "ours", "-X", "dev")
+    assert data == EXIT_DATA
     assert code == ref_code
 
     def warning_lines(text, path):
@@ -422,7 +359,7 @@ def test_exit_in_dev_mode_warns_like_stdlib(tmp_path, scenario):
             if "Warning" in line
         )
 
-    if ref_data == EXPECTED_EXIT:
+    if ref_data == EXIT_DATA:
         assert warning_lines(err, tmp_path / "ours") == warning_lines(ref_err, tmp_path / "ref")
     else:
         assert "ResourceWarning" in err or not ref_err.strip()
@@ -431,31 +368,42 @@ def test_exit_in_dev_mode_warns_like_stdlib(tmp_path, scenario):
 # -- pickling and copying ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("protocol", list(range(pickle.HIGHEST_PROTOCOL + 1)))
-def test_pickling_is_refused_like_stdlib(tmp_path, protocol):
-    results = []
-    for writer_class in (io.BufferedWriter, ringwriter.BufferedWriter):
-        with writer_class(io.FileIO(tmp_path / writer_class.__module__, "wb")) as writer:
-            results.append(outcome(pickle.dumps, writer, protocol))
+REFUSALS = {
+    **{f"pickle-{protocol}": (lambda w, protocol=protocol: pickle.dumps(w, protocol))
+       for protocol in range(pickle.HIGHEST_PROTOCOL + 1)},
+    "copy": copy.copy,
+    "deepcopy": copy.deepcopy,
+    "reduce_ex": lambda w: w.__reduce_ex__(2),
+}
+
+
+def _refusals(writer_class, raw, names):
+    """The outcomes of pickling/copying a writer over ``raw`` (``REFUSALS[name]``)."""
+    with writer_class(raw, 16) as writer:
+        return [outcome(REFUSALS[name], writer) for name in names]
+
+
+@pytest.mark.parametrize("how", [name for name in REFUSALS if name != "reduce_ex"])
+@compared_with_stdlib
+def test_pickling_and_copying_are_refused_like_stdlib(Writer, tmp_path, how):
+    """Over a file (the fd path), each way on its own."""
+    results = [_refusals(writer_class, io.FileIO(tmp_path / writer_class.__module__, "wb"), [how])[0]
+               for writer_class in (REF, Writer)]
     assert results[0][:2] == ("raise", "TypeError")
     assert results[1] == results[0]
 
 
-@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
-def test_copying_is_refused_like_stdlib(tmp_path, copier):
-    results = []
-    for writer_class in (io.BufferedWriter, ringwriter.BufferedWriter):
-        with writer_class(io.FileIO(tmp_path / writer_class.__module__, "wb")) as writer:
-            results.append(outcome(copier, writer))
-    assert results[0][:2] == ("raise", "TypeError")
-    assert results[1] == results[0]
+def test_pickling_and_copying_are_refused_over_a_python_raw(Writer):
+    """Over a Python raw (the portable path), every way at once: TypeError each time."""
+    results = same(Writer, lambda W: _refusals(W, ScriptedRaw(), list(REFUSALS)))
+    assert all(result[:2] == ("raise", "TypeError") for result in results)
 
 
 FAILING_FLUSH_SCRIPT = """
 import io, sys, gc
 sys.path.insert(0, {src!r})
 import ringwriter
-WRITER = {{"io": io.BufferedWriter, "ringwriter": ringwriter.BufferedWriter}}[{impl!r}]
+WRITER = {{"stdlib": io.BufferedWriter, "ringwriter": ringwriter.BufferedWriter}}[{impl!r}]
 
 class Failing(io.RawIOBase):
     def writable(self):
@@ -473,16 +421,17 @@ print("alive")
 
 
 @pytest.mark.parametrize("flags", [(), ("-X", "dev")])
-def test_finalizer_failure_report_in_a_subprocess(flags):
+@compared_with_stdlib
+def test_finalizer_failure_report_in_a_subprocess(Writer, flags):
     """What a dropped writer whose flush fails prints (``Exception ignored in: ...``
     and the error), with and without -X dev: the stdlib's lines, type names aside."""
 
-    def run(impl):
-        code = FAILING_FLUSH_SCRIPT.format(src=SRC, impl=impl)
+    def run(writer_class):
+        code = FAILING_FLUSH_SCRIPT.format(src=SRC, impl={REF: "stdlib", Writer: "ringwriter"}[writer_class])
         proc = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, timeout=60, text=True)
         lines = [normalize(line) for line in proc.stderr.splitlines() if not line.startswith(" ")]
         return proc.returncode, proc.stdout, lines
 
-    ref = run("io")
+    ref = run(REF)
     assert ref[1] == "alive\n"
-    assert run("ringwriter") == ref
+    assert run(Writer) == ref

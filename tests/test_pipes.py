@@ -16,15 +16,12 @@ import sys
 
 import pytest
 
-from differential import FdDrainer, drain_nonblocking, hang_guard, outcome, payload, write_sizes
+from differential import REF, FdDrainer, compared_with_stdlib, drain_nonblocking, outcome, payload, write_sizes
 
 BUFFER_SIZES = [1, 7, 4096, 65536]
 
 
-@pytest.fixture(autouse=True)
-def _no_hangs():
-    with hang_guard(120):
-        yield
+HANG_GUARD_SECONDS = 120  # conftest.py's hang guard
 
 
 @pytest.fixture
@@ -269,16 +266,15 @@ def _socket_ends(kind):
 @pytest.mark.parametrize("buffer_size", [1, 7, 4096])
 @pytest.mark.parametrize("sizes", [[3], [5000], [0, 1, 2], [100_000]])
 @pytest.mark.parametrize("ends", ["pipe", "socket-fileio", "socket-makefile"])
-def test_broken_pipe(buffer_size, sizes, ends):
+@compared_with_stdlib
+def test_broken_pipe(Writer, buffer_size, sizes, ends):
     """The reader closed: BrokenPipeError (or what the stdlib raises) at the same call,
     with the same errno and message; close() still closes; later use is refused."""
-    import ringwriter
-
     make = _pipe_ends if ends == "pipe" else _socket_ends(ends.split("-")[1])
-    ref = _broken_pipe_log(io.BufferedWriter, make, buffer_size, sizes)
+    ref = _broken_pipe_log(REF, make, buffer_size, sizes)
     assert any(entry[0] == "raise" and entry[1] in ("BrokenPipeError", "ConnectionResetError") for entry in ref if isinstance(entry, tuple))
     assert ref[-4] is True  # closed
-    assert _broken_pipe_log(ringwriter.BufferedWriter, make, buffer_size, sizes) == ref
+    assert _broken_pipe_log(Writer, make, buffer_size, sizes) == ref
 
 
 # -- sockets ------------------------------------------------------------------------------

@@ -17,30 +17,13 @@ within seconds, ``--hypothesis-profile=thorough`` runs far more and longer seque
 import errno
 import io
 import os
-import re
 import tempfile
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, initialize
 
-import ringwriter
-from differential import outcome, outcome_chain, payload
+from differential import OURS, REF, neutral_blocking_errno, outcome, outcome_chain, payload
 from rawmocks import ScriptedRaw, accept, fail, raise_blocking, returns, would_block
-
-REF, OURS = io.BufferedWriter, ringwriter.BufferedWriter
-
-
-def neutral(entry):
-    """BlockingIOError's errno made neutral (see test_faults.py: the stdlib's is the C
-    errno left by raw.write(), which has its own test), everything else kept."""
-    if not isinstance(entry, tuple):
-        return entry
-    entry = tuple(neutral(item) for item in entry)
-    for index in (0, 1):
-        if len(entry) > index + 2 and entry[index] == "BlockingIOError":
-            return entry[: index + 1] + ("errno?", re.sub(r"^\[Errno \d+\] ", "", entry[index + 2])) + entry[index + 3:]
-    return entry
-
 
 FAULTS = st.one_of(
     st.integers(0, 40).map(lambda k: ("accept", k)),
@@ -108,7 +91,7 @@ class MockRawPair(RuleBasedStateMachine):
         return payload(n, self.counter)
 
     def both(self, step, call):
-        ref, ours = (neutral(call(w)) for w in self.writers)
+        ref, ours = (neutral_blocking_errno(call(w)) for w in self.writers)
         assert ours == ref, f"{step}: stdlib {ref!r}, ringwriter {ours!r}"
         self.compare_raws(step)
         return ref

@@ -12,7 +12,7 @@ import os
 import pytest
 
 import ringwriter
-from differential import normalize, outcome
+from differential import REF, compared_with_stdlib, normalize, outcome
 from rawmocks import RecordingRaw, accept
 
 ENCODINGS = ["utf-8", "utf-16", "latin-1", "utf-8-sig", "utf-32-be", "cp1252"]
@@ -57,14 +57,15 @@ def _script(text, observe):
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
 @pytest.mark.parametrize("buffer_size", [1, 16, 8192])
-def test_text_over_a_recording_raw(encoding, buffer_size):
+@compared_with_stdlib
+def test_text_over_a_recording_raw(Writer, encoding, buffer_size):
     """Every newline mode x line_buffering x write_through: the raw sees the same
     write() calls, with the same bytes, after every step."""
     for newline in NEWLINES:
         for line_buffering in (False, True):
             for write_through in (False, True):
                 logs = []
-                for writer_class in (io.BufferedWriter, ringwriter.BufferedWriter):
+                for writer_class in (REF, Writer):
                     raw = RecordingRaw(default=accept(4099))
                     text = _text_over(writer_class, raw, buffer_size, encoding, newline, line_buffering, write_through)
                     logs.append((_script(text, lambda raw=raw: len(raw.calls)), raw.calls, raw.data))
@@ -77,14 +78,15 @@ def test_text_over_a_recording_raw(encoding, buffer_size):
 @pytest.mark.parametrize("encoding", ENCODINGS)
 @pytest.mark.parametrize("line_buffering", [False, True])
 @pytest.mark.parametrize("write_through", [False, True])
-def test_text_over_a_file(tmp_path, encoding, line_buffering, write_through):
+@compared_with_stdlib
+def test_text_over_a_file(Writer, tmp_path, encoding, line_buffering, write_through):
     """After every step: the text layer handed both writers the same bytes (their
     tell()); the stdlib's file holds a prefix of ours (ours may write an overflowing
     payload at once where the stdlib keeps its tail buffered), ours holds no more than
     was handed to it; the final files are identical."""
     for newline in NEWLINES:
         results = []
-        for writer_class, name in ((io.BufferedWriter, "ref"), (ringwriter.BufferedWriter, "ours")):
+        for writer_class, name in ((REF, "ref"), (Writer, "ours")):
             path = tmp_path / name
             text = _text_over(writer_class, io.FileIO(path, "wb"), 64, encoding, newline, line_buffering, write_through)
             snapshots = []
@@ -111,11 +113,12 @@ def test_text_over_a_file(tmp_path, encoding, line_buffering, write_through):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "latin-1"])
 @pytest.mark.parametrize("newline", NEWLINES)
-def test_line_buffering_flushes_exactly_at_newlines_on_a_file(tmp_path, encoding, newline):
+@compared_with_stdlib
+def test_line_buffering_flushes_exactly_at_newlines_on_a_file(Writer, tmp_path, encoding, newline):
     """line_buffering=True over a file: after each write containing a newline, the
     file holds everything written so far, as with the stdlib; before it, at most what
     an overflowing buffer pushed out."""
-    for writer_class, name in ((io.BufferedWriter, "ref"), (ringwriter.BufferedWriter, "ours")):
+    for writer_class, name in ((REF, "ref"), (Writer, "ours")):
         path = tmp_path / name
         text = _text_over(writer_class, io.FileIO(path, "wb"), 4096, encoding, newline, True, False)
         written = ""
@@ -132,7 +135,8 @@ def test_line_buffering_flushes_exactly_at_newlines_on_a_file(tmp_path, encoding
 
 @pytest.mark.parametrize("encoding", ["latin-1", "ascii", "cp1252"])
 @pytest.mark.parametrize("errors", ["strict", "replace", "backslashreplace", "ignore"])
-def test_unencodable_text(encoding, errors):
+@compared_with_stdlib
+def test_unencodable_text(Writer, encoding, errors):
     def scenario(writer_class):
         raw = RecordingRaw()
         text = io.TextIOWrapper(writer_class(raw, 8), encoding=encoding, errors=errors)
@@ -141,10 +145,11 @@ def test_unencodable_text(encoding, errors):
         log.append(outcome(text.close))
         return [normalize(entry) for entry in log], raw.calls
 
-    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)
+    assert scenario(Writer) == scenario(REF)
 
 
-def test_text_tell_seek_truncate_over_a_file(tmp_path):
+@compared_with_stdlib
+def test_text_tell_seek_truncate_over_a_file(Writer, tmp_path):
     def scenario(writer_class, path):
         text = io.TextIOWrapper(writer_class(io.FileIO(path, "wb"), 16), encoding="utf-8", newline="\n")
         log = [text.write("héllo wörld\n"), text.tell(), text.write("more"), text.tell()]
@@ -159,10 +164,11 @@ def test_text_tell_seek_truncate_over_a_file(tmp_path):
         text.close()
         return log, path.read_bytes()
 
-    assert scenario(ringwriter.BufferedWriter, tmp_path / "ours") == scenario(io.BufferedWriter, tmp_path / "ref")
+    assert scenario(Writer, tmp_path / "ours") == scenario(REF, tmp_path / "ref")
 
 
-def test_text_detach_and_attributes(tmp_path):
+@compared_with_stdlib
+def test_text_detach_and_attributes(Writer, tmp_path):
     def scenario(writer_class):
         raw = RecordingRaw(name="the-name", mode="wb")
         text = io.TextIOWrapper(writer_class(raw, 8), encoding="utf-8")
@@ -175,7 +181,7 @@ def test_text_detach_and_attributes(tmp_path):
         log.append(raw.data)
         return log
 
-    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)
+    assert scenario(Writer) == scenario(REF)
 
 
 def test_text_over_open_matches_builtin_open_in_every_mode(tmp_path):
