@@ -392,7 +392,7 @@ def first_difference(ref, ours):
     if ref == ours:
         return None
     if isinstance(ref, (list, tuple)) and isinstance(ours, (list, tuple)):
-        for index, (a, b) in enumerate(zip(ref, ours)):
+        for index, (a, b) in enumerate(zip(ref, ours, strict=False)):
             if a != b:
                 return f"at step {index}: stdlib {a!r} != ringwriter {b!r}"
         return f"lengths differ: stdlib {len(ref)}, ringwriter {len(ours)}"

@@ -81,7 +81,7 @@ class MockRawPair(RuleBasedStateMachine):
     def setup(self, buffer_size, seekable):
         self.buffer_size = buffer_size
         self.raws = [ClosedCheckingRaw(seekable=seekable, name="mock") for _ in range(2)]
-        results = [outcome(cls, raw, buffer_size) for cls, raw in zip((REF, OURS), self.raws)]
+        results = [outcome(cls, raw, buffer_size) for cls, raw in zip((REF, OURS), self.raws, strict=True)]
         assert results[0][0] == results[1][0] == "ok"
         self.writers = [results[0][1], results[1][1]]
         self.compare_raws("construction")
@@ -183,7 +183,7 @@ class FilePair(RuleBasedStateMachine):
         self.buffer_size = buffer_size
         self.paths = [os.path.join(self.directory.name, name) for name in ("ref", "ours")]
         self.writers = []
-        for cls, path in zip((REF, OURS), self.paths):
+        for cls, path in zip((REF, OURS), self.paths, strict=True):
             with open(path, "wb") as f:
                 f.write(b"preexisting\n")
             self.writers.append(cls(io.FileIO(path, mode), buffer_size))

@@ -102,7 +102,7 @@ def test_text_over_a_file(Writer, tmp_path, encoding, line_buffering, write_thro
         assert log == ref_log, context
         assert final == ref_final, context
         handed = [entry[2] for entry in log]
-        for step, (ours_now, ref_now, n) in enumerate(zip(snaps, ref_snaps, handed)):
+        for step, (ours_now, ref_now, n) in enumerate(zip(snaps, ref_snaps, handed, strict=False)):
             assert ours_now.startswith(ref_now), f"{context}: behind the stdlib at step {step}"
             assert final.startswith(ours_now), f"{context}: not a prefix of the final bytes at step {step}"
             if n is not None:
