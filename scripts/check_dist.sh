@@ -8,15 +8,15 @@
 #      sdist builds from scratch with Cython, without a generated .c);
 #   3. the sdist's and wheel's contents, `twine check --strict`, `auditwheel show` and
 #      `auditwheel repair` to a manylinux tag;
-#   4. for each CPython 3.10-3.13 that pyenv has, and 3.14 (../shared/tools/python3.14.sh):
-#      a wheel built from the sdist with that
+#   4. for each supported CPython (pyproject.toml's classifiers) that pyenv has, and 3.14
+#      (../shared/tools/python3.14.sh): a wheel built from the sdist with that
 #      Python, repaired, installed into a fresh venv WITHOUT Cython, and the
 #      [tool.cibuildwheel] test-command (pytest on the sdist's tests/) run verbatim from
 #      an empty directory, so `import ringwriter` can only be the installed wheel (a
 #      pytest plugin prints ringwriter._writer.__file__ and fails the run if it is not
 #      inside the venv);
 #   5. `cibuildwheel --print-build-identifiers` for linux, macos and windows, checked
-#      against the expected CPython 3.10-3.14 set (no PyPy, no free-threaded).
+#      against the supported set (no PyPy, no free-threaded).
 #
 # Exits non-zero on any failure (every Python is still tried, so one run shows them all).
 # Everything is made under one temp dir, removed at exit unless KEEP_DIST_CHECK=1.
@@ -27,6 +27,8 @@ set -euo pipefail
 CIBUILDWHEEL_VERSION=3.3.0
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# The supported CPythons: pyproject.toml's classifiers, where they are stated once.
+supported=$(grep -oE '"Programming Language :: Python :: 3\.[0-9]+"' "$repo/pyproject.toml" | grep -oE '3\.[0-9]+')
 base_python=$(command -v python3)
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_INPUT=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/ringwriter-dist-XXXXXX")
@@ -206,12 +208,13 @@ EOF
 
 tools_minor=$("$tools/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 jobs=${DIST_CHECK_JOBS:-$(nproc 2>/dev/null || echo 2)}
-step "wheels for each CPython 3.10-3.14 present, tested without Cython (${jobs} at a time)"
+step "wheels for each supported CPython present ($(echo $supported)), tested without Cython (${jobs} at a time)"
 summary=()
 status=0
 labels=()
 pyenv_versions="${PYENV_ROOT:-$HOME/.pyenv}/versions"
-for minor in 10 11 12 13 14; do
+for version in $supported; do
+    minor=${version#3.}
     if [ "$minor" = 14 ]; then
         python=$(bash "$repo/../shared/tools/python3.14.sh" | tail -n 1)
     else
@@ -247,7 +250,7 @@ for label in "${labels[@]}"; do
     counts=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^(=+ )?(no tests ran)' "$work/pytest-$label.log" 2>/dev/null | tail -n 1 || true)
     summary+=("${label}: $(cat "$work/wheel-$label.name" 2>/dev/null || echo 'no wheel'): ${counts:-no pytest summary line} (exit ${rc})")
 done
-[ ${#labels[@]} -gt 0 ] || { summary+=("no CPython 3.10-3.14 found"); status=1; }
+[ ${#labels[@]} -gt 0 ] || { summary+=("no supported CPython found"); status=1; }
 
 step "cibuildwheel --print-build-identifiers (config from pyproject.toml)"
 for platform in linux macos windows; do
@@ -259,7 +262,7 @@ for platform in linux macos windows; do
         macos) expect="macosx_x86_64 macosx_arm64";;
         windows) expect="win_amd64";;
     esac
-    want=$(for tag in $expect; do for v in 310 311 312 313 314; do echo "cp$v-$tag"; done; done | sort)
+    want=$(for tag in $expect; do for v in $supported; do echo "cp${v/./}-$tag"; done; done | sort)
     if [ "$(echo "$ids" | sort)" != "$want" ]; then
         echo "expected:"; echo "$want" | column -c 100
         summary+=("cibuildwheel $platform: unexpected build identifiers"); status=1
