@@ -1,4 +1,4 @@
-"""Declares the compiled extension; everything else is in pyproject.toml."""
+"""Declares the compiled extensions; everything else is in pyproject.toml."""
 import os
 
 from Cython.Build import cythonize
@@ -6,7 +6,10 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=cythonize(
-        [Extension("ringwriter._writer", ["src/ringwriter/_writer.pyx"])],
+        [
+            Extension("ringwriter._writer", ["src/ringwriter/_writer.pyx"]),
+            Extension("ringwriter._text", ["src/ringwriter/_text.pyx"]),
+        ],
         compiler_directives={"language_level": "3"},
         annotate=bool(os.environ.get("RINGWRITER_ANNOTATE")),
     ),

@@ -85,7 +85,7 @@ def test_open_text_mode(tmp_path):
     with builtins.open(theirs, "w", encoding="utf-8") as f:
         f.write("h\u00e9llo\nw\u00f6rld\n")
     t = ringwriter.open(ours, "w", encoding="utf-8")
-    assert type(t) is io.TextIOWrapper
+    assert type(t) is ringwriter.TextWriter
     assert type(t.buffer) is OURS and type(t.buffer.raw) is io.FileIO
     assert t.mode == "w"
     t.write("h\u00e9llo\nw\u00f6rld\n")

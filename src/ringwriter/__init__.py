@@ -9,9 +9,10 @@ logging handlers that flush by policy.
 from ringwriter import _lifecycle
 from ringwriter._coalescing import CoalescingWriter
 from ringwriter._open import open
+from ringwriter._text import TextWriter
 from ringwriter._version import __version__
 from ringwriter._writer import BufferedWriter, WriterStats
 
-__all__ = ["BufferedWriter", "CoalescingWriter", "WriterStats", "open", "__version__"]
+__all__ = ["BufferedWriter", "CoalescingWriter", "TextWriter", "WriterStats", "open", "__version__"]
 
 _lifecycle.install()

@@ -5,6 +5,7 @@ import warnings
 from typing import Callable, Literal, Optional, Union, overload
 
 from ringwriter._coalescing import CoalescingWriter
+from ringwriter._text import TextWriter
 from ringwriter._writer import BufferedWriter
 
 _MODE_CHARACTERS = frozenset("rwxabt+")
@@ -18,7 +19,7 @@ _BinaryMode = Literal["wb", "ab", "xb", "bw", "ba", "bx"]
 @overload
 def open(file: _File, mode: _TextMode, buffering: int = ..., encoding: Optional[str] = ...,
          errors: Optional[str] = ..., newline: Optional[str] = ..., closefd: bool = ...,
-         opener: _Opener = ..., *, flush_interval: Optional[float] = ...) -> io.TextIOWrapper: ...
+         opener: _Opener = ..., *, flush_interval: Optional[float] = ...) -> TextWriter: ...
 @overload  # buffering=0 is also an int: matched first, as typeshed's builtins.open does
 def open(  # type: ignore[overload-overlap]
          file: _File, mode: _BinaryMode, buffering: Literal[0], encoding: None = ...,
@@ -36,7 +37,7 @@ def open(file: _File, mode: _BinaryMode = ..., buffering: int = ..., encoding: N
 def open(file: _File, mode: str, buffering: int = ..., encoding: Optional[str] = ...,
          errors: Optional[str] = ..., newline: Optional[str] = ..., closefd: bool = ...,
          opener: _Opener = ..., *, flush_interval: Optional[float] = ...,
-         ) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]: ...
+         ) -> Union[BufferedWriter, TextWriter, io.FileIO]: ...
 
 
 def open(
@@ -50,12 +51,12 @@ def open(
     opener: _Opener = None,
     *,
     flush_interval: Optional[float] = None,
-) -> Union[BufferedWriter, io.TextIOWrapper, io.FileIO]:
+) -> Union[BufferedWriter, TextWriter, io.FileIO]:
     """Open ``file`` for writing, like the built-in ``open()``.
 
     Binary modes ("wb", "ab", "xb") return a ``ringwriter.BufferedWriter`` over an
     ``io.FileIO`` (or the FileIO itself with ``buffering=0``); text modes ("w", "a",
-    "x", with or without "t") return an ``io.TextIOWrapper`` over that writer. The
+    "x", with or without "t") return a ``ringwriter.TextWriter`` over that writer. The
     arguments mean what they mean for ``open()``. Modes that read raise ValueError:
     ringwriter only writes.
 
@@ -106,8 +107,8 @@ def open(
         if binary:
             return writer
         encoding = io.text_encoding(encoding)
-        text = io.TextIOWrapper(writer, encoding, errors, newline, line_buffering)
-        text.mode = mode  # type: ignore[misc]  # writable on instances; io.open() sets it too
+        text = TextWriter(writer, encoding, errors, newline, line_buffering)
+        text.mode = mode  # as io.open() sets it
         return text
     except BaseException:
         raw.close()

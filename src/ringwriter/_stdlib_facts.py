@@ -10,6 +10,7 @@ import functools
 import io
 import pickle
 import sys
+from typing import Any
 
 
 class _CountingRaw(io.RawIOBase):
@@ -29,14 +30,14 @@ def _writes_full_buffers_through() -> bool:
     """io.BufferedWriter writes a payload of a whole buffer straight to the raw stream
     instead of buffering it (3.13 on)."""
     raw = _CountingRaw()
-    writer = io.BufferedWriter(raw, 4)
+    writer = io.BufferedWriter(raw, 4)  # type: ignore[type-var]  # any RawIOBase will do
     writer.write(b"full")
     written_through = raw.written == 4
     writer.detach()  # flushes: asked before it
     return written_through
 
 
-def _error_message(call: "functools.partial[object]") -> str:
+def _error_message(call: "functools.partial[Any]") -> str:
     try:
         call()
     except TypeError as error:
@@ -55,7 +56,7 @@ PICKLE_ERROR_NAMES_INSTANCES = _error_message(
 # An unknown keyword: "BufferedWriter() got an unexpected keyword argument 'x'" from 3.13
 # on, "'x' is an invalid keyword argument for BufferedWriter()" before.
 KEYWORD_ERROR_NAMES_FUNCTION_FIRST = _error_message(
-    functools.partial(io.BufferedWriter, io.BytesIO(), x=1)).startswith("BufferedWriter()")
+    functools.partial(io.BufferedWriter, io.BytesIO(), x=1)).startswith("BufferedWriter()")  # type: ignore[call-arg]
 
 # A dropped writer whose close fails: reported through sys.unraisablehook from 3.13 on,
 # before that only under -X dev (probing it would take a garbage collection).
@@ -73,7 +74,8 @@ def handle_returns_record() -> bool:
             pass
 
     record = logging.makeLogRecord({"msg": "probe"})
-    return Silent().handle(record) is record
+    returned: object = Silent().handle(record)
+    return returned is record
 
 
 @functools.lru_cache(maxsize=None)

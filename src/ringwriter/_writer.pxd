@@ -19,6 +19,10 @@ cdef extern from "pythread.h":
     unsigned long PyThread_get_thread_ident()
 
 
+cdef str type_name(object instance)
+cdef void finalize_like_stdlib(object stream) noexcept
+
+
 cdef class BufferedWriter:
     cdef object _raw
     cdef bint _detached

@@ -102,7 +102,7 @@ class WriterStats(collections.namedtuple(
 live_writers = weakref.WeakSet()
 
 
-cdef str _type_name(object instance):
+cdef str type_name(object instance):
     """The type's tp_name, as the stdlib's reprs and messages show it:
     "ringwriter._writer.BufferedWriter", or just the name of a Python subclass."""
     cdef object instance_type = type(instance)
@@ -816,56 +816,67 @@ cdef class BufferedWriter:
             raise _UnsupportedOperation("File or stream is not seekable." if msg is None else msg)
 
     def __del__(self):
-        # The stdlib's iobase_finalize: close an open stream; a failure is reported as
-        # unraisable from 3.13 on, before that only under -X dev.
-        if self._raw is None:
-            return
-        try:
-            closed = self.closed
-        except Exception:
-            return
-        if closed:
-            return
-        self._finalizing = True
-        try:
-            self.close()
-        except BaseException as error:
-            if _FINALIZER_REPORTS_CLOSE_ERRORS or sys.flags.dev_mode:
-                write_finalizer_unraisable(error, self)
+        if self._raw is not None:
+            finalize_like_stdlib(self)
 
     def __repr__(self):
-        type_name = _type_name(self)
+        shown_type = type_name(self)
         try:
             name = self.name
         except (AttributeError, ValueError):
-            return f"<{type_name}>"
+            return f"<{shown_type}>"
         if Py_ReprEnter(self) > 0:
-            raise RuntimeError(f"reentrant call inside {type_name}.__repr__")
+            raise RuntimeError(f"reentrant call inside {shown_type}.__repr__")
         try:
-            return f"<{type_name} name={name!r}>"
+            return f"<{shown_type} name={name!r}>"
         finally:
             Py_ReprLeave(self)
 
     def __reduce_ex__(self, protocol):
-        if _PICKLE_ERROR_NAMES_INSTANCES and protocol < 2:
-            # The stdlib's types are heap types from 3.12 on, so copyreg._reduce_ex walks
-            # past them to object and asks __getstate__ (which refuses, unless a subclass
-            # defines its own); for this static type it would stop here and build one
-            # from self. Ours is rebuilt through its own __new__, which object.__new__
-            # (copyreg._reconstructor's way) refuses to stand in for.
-            state = self.__getstate__()
-            return (copyreg.__newobj__, (type(self),), state) if state else (copyreg.__newobj__, (type(self),))
-        return object.__reduce_ex__(self, protocol)
+        return reduce_like_stdlib(self, protocol)
 
     def __getstate__(self):
-        # Where pickling reaches for the state, the stdlib refuses: with its message of
-        # 3.12 on ("instances", the short type name), or object's before.
-        if _PICKLE_ERROR_NAMES_INSTANCES:
-            raise TypeError(f"cannot pickle {type(self).__name__!r} instances")
-        raise TypeError(f"cannot pickle {_type_name(self)!r} object")
+        refuse_state_like_stdlib(self)
 
     def __sizeof__(self):
         return object.__sizeof__(self) + (self._ring.size if self._ring.data != NULL else 0)
 
 
 io.BufferedIOBase.register(BufferedWriter)
+
+
+cdef void finalize_like_stdlib(object stream) noexcept:
+    """The stdlib's iobase_finalize: close an open stream; a failure is reported as
+    unraisable from 3.13 on, before that only under -X dev."""
+    try:
+        if stream.closed:
+            return
+    except Exception:
+        return
+    stream._finalizing = True
+    try:
+        stream.close()
+    except BaseException as error:
+        if _FINALIZER_REPORTS_CLOSE_ERRORS or sys.flags.dev_mode:
+            write_finalizer_unraisable(error, stream)
+
+
+def reduce_like_stdlib(stream, protocol):
+    """``__reduce_ex__`` for ringwriter's static types, as the stdlib's io types pickle."""
+    if _PICKLE_ERROR_NAMES_INSTANCES and protocol < 2:
+        # The stdlib's types are heap types from 3.12 on, so copyreg._reduce_ex walks
+        # past them to object and asks __getstate__ (which refuses, unless a subclass
+        # defines its own); for a static type it would stop there and build one from
+        # the stream. Ours are rebuilt through their own __new__, which object.__new__
+        # (copyreg._reconstructor's way) refuses to stand in for.
+        state = stream.__getstate__()
+        return (copyreg.__newobj__, (type(stream),), state) if state else (copyreg.__newobj__, (type(stream),))
+    return object.__reduce_ex__(stream, protocol)
+
+
+def refuse_state_like_stdlib(stream):
+    """``__getstate__``: where pickling reaches for the state, the stdlib refuses, with
+    its message of 3.12 on ("instances", the short type name), or object's before."""
+    if _PICKLE_ERROR_NAMES_INSTANCES:
+        raise TypeError(f"cannot pickle {type(stream).__name__!r} instances")
+    raise TypeError(f"cannot pickle {type_name(stream)!r} object")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
 from ringwriter import _lifecycle, _stdlib_facts
 from ringwriter._flusher import FLUSHER
+from ringwriter._text import TextWriter
 from ringwriter._writer import BufferedWriter
 
 __all__ = ["StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"]
@@ -158,12 +159,12 @@ def _direct_encoding(stream: Any) -> Optional[str]:
 
 
 def _text_over_ringwriter(raw: io.FileIO, mode: str, buffer_size: int, encoding: Optional[str],
-                          errors: Optional[str]) -> io.TextIOWrapper:
+                          errors: Optional[str]) -> TextWriter:
     """A write-through text stream over a ringwriter: text writes go to its buffer at once,
     so they interleave correctly with the records written there as bytes."""
     encoding = io.text_encoding(encoding)
-    text = io.TextIOWrapper(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
-    text.mode = mode  # type: ignore[misc]  # as open() sets it
+    text = TextWriter(BufferedWriter(raw, buffer_size), encoding, errors, write_through=True)
+    text.mode = mode  # as open() sets it
     return text
 
 

@@ -1,0 +1,399 @@
+# cython: language_level=3, binding=False, auto_pickle=False
+"""ringwriter._text: TextWriter, the write side of io.TextIOWrapper, encoding str
+straight into a ringwriter.BufferedWriter's ring.
+
+A TextWriter keeps an io.TextIOWrapper over the same buffer and hands it everything
+but the common write: the stdlib's own code decides arguments, errors, encoders and BOMs,
+newline translation, tell/seek cookies, reconfigure, detach and close. ``write(s)`` over
+a ringwriter.BufferedWriter, for an encoding that encodes a string on its own (UTF-8,
+ASCII, latin-1) and no newline translation, copies ``s`` into the writer's ring itself:
+ASCII and latin-1 text as one memcpy from the string's storage, other text encoded to
+UTF-8 in C from the string's 1-, 2- or 4-byte storage. Whatever that path cannot take
+whole (a lone surrogate, a character the codec cannot encode, a string larger than the
+room left in the ring, a closed or busy writer) goes to the wrapper, which encodes it
+with the codec and calls ``buffer.write``: the bytes are the same either way.
+
+For that to keep its order with the fast path, the wrapper over a ringwriter passes
+each write to the buffer at once (write_through), where io.TextIOWrapper without
+write_through would first gather up to 8 KiB: the bytes are in the writer's ring a
+little earlier, which ``buffer.tell()`` and ``buffer.pending`` show. Over any other
+buffer the wrapper is exactly what the caller asked for, and makes the stdlib's calls.
+"""
+cimport cython
+from libc.string cimport memchr, memcpy
+
+from ringwriter._ring cimport ring_free
+from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
+
+import codecs
+import io
+import os
+
+from ringwriter._writer import reduce_like_stdlib, refuse_state_like_stdlib
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object s)
+    void *PyUnicode_DATA(object s)
+    Py_ssize_t PyUnicode_GET_LENGTH(object s)
+    bint PyUnicode_IS_ASCII(object s)
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object s)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
+    int PyUnicode_4BYTE_KIND
+    ctypedef unsigned char Py_UCS1
+    ctypedef unsigned short Py_UCS2
+    Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) except -2
+
+cdef enum Codec:
+    OTHER = 0
+    UTF8 = 1
+    ASCII = 2
+    LATIN1 = 3
+
+cdef dict _CODECS = {"utf-8": UTF8, "ascii": ASCII, "iso8859-1": LATIN1}
+cdef object _TextIOWrapper = io.TextIOWrapper
+
+
+cdef Py_ssize_t _utf8_encode(const void *data, int kind, Py_ssize_t length, char *out) noexcept nogil:
+    """Encode ``length`` code points of the given kind to UTF-8 at ``out`` (room for the
+    worst case): the bytes written, or -1 at a surrogate, which only a codec's error
+    handler may decide about."""
+    cdef Py_ssize_t i
+    cdef unsigned int c
+    cdef unsigned char *o = <unsigned char *>out
+    for i in range(length):
+        if kind == PyUnicode_1BYTE_KIND:
+            c = (<const Py_UCS1 *>data)[i]
+        elif kind == PyUnicode_2BYTE_KIND:
+            c = (<const Py_UCS2 *>data)[i]
+        else:
+            c = (<const Py_UCS4 *>data)[i]
+        if c < 0x80:
+            o[0] = <unsigned char>c
+            o += 1
+        elif c < 0x800:
+            o[0] = <unsigned char>(0xC0 | (c >> 6))
+            o[1] = <unsigned char>(0x80 | (c & 0x3F))
+            o += 2
+        elif c < 0x10000:
+            if 0xD800 <= c <= 0xDFFF:
+                return -1
+            o[0] = <unsigned char>(0xE0 | (c >> 12))
+            o[1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            o[2] = <unsigned char>(0x80 | (c & 0x3F))
+            o += 3
+        else:
+            o[0] = <unsigned char>(0xF0 | (c >> 18))
+            o[1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+            o[2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            o[3] = <unsigned char>(0x80 | (c & 0x3F))
+            o += 4
+    return <Py_ssize_t>(<char *>o - out)
+
+
+cdef bint _needs_line_flush(str s) except -1:
+    """line_buffering flushes when the text has a newline or a carriage return."""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
+    if PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND:
+        return memchr(PyUnicode_DATA(s), 10, length) != NULL or memchr(PyUnicode_DATA(s), 13, length) != NULL
+    return PyUnicode_FindChar(s, 10, 0, length, 1) >= 0 or PyUnicode_FindChar(s, 13, 0, length, 1) >= 0
+
+
+cdef class TextWriter:
+    """TextWriter(buffer, encoding=None, errors=None, newline=None, line_buffering=False, write_through=False)
+
+    The write side of ``io.TextIOWrapper``, interchangeable with it for writing: the
+    same arguments, attributes, methods, return values, exceptions and bytes. Over a
+    ``ringwriter.BufferedWriter`` the common ``write`` encodes straight into the
+    writer's buffer; reading methods raise ``io.UnsupportedOperation``.
+    """
+
+    cdef object _wrapper
+    # The ringwriter under the wrapper when write() may copy into its ring itself, else None.
+    cdef BufferedWriter _ring_writer
+    cdef Codec _codec
+    cdef object _newline
+    cdef bint _line_buffering
+    cdef bint _write_through
+    # Whether the wrapper was made write_through for the ring's sake (see the module).
+    cdef bint _wrapper_writes_through_for_ring
+    cdef bint _finalizing
+    cdef dict __dict__
+    cdef object __weakref__
+
+    def __init__(self, buffer, encoding=None, errors=None, newline=None, line_buffering=False,
+                 write_through=False):
+        self._wrapper_writes_through_for_ring = _is_plain_ringwriter(buffer)
+        self._wrapper = _TextIOWrapper(buffer, encoding, errors, newline, line_buffering,
+                                       True if self._wrapper_writes_through_for_ring else write_through)
+        self._write_through = bool(write_through)
+        self._newline = newline
+        self._choose_path()
+
+    cdef int _choose_path(self) except -1:
+        """Whether write() may copy into the ring, after __init__ or reconfigure()."""
+        wrapper = self._wrapper
+        self._line_buffering = wrapper.line_buffering
+        self._ring_writer = None
+        self._codec = OTHER
+        newline = self._newline
+        translates = newline in ("\r", "\r\n") or (newline is None and os.linesep != "\n")
+        if translates or not _is_plain_ringwriter(wrapper.buffer):
+            return 0
+        try:
+            name = codecs.lookup(wrapper.encoding).name
+        except LookupError:
+            return 0
+        self._codec = _CODECS.get(name, OTHER)
+        if self._codec != OTHER:
+            self._ring_writer = wrapper.buffer
+        return 0
+
+    # -- writing ---------------------------------------------------------------------
+
+    def write(self, s):
+        """Write the str ``s``; return its length in characters."""
+        if self._ring_writer is not None and type(s) is str and self._copy_into_ring(s):
+            if self._line_buffering and _needs_line_flush(s):
+                self._ring_writer.flush()
+            return PyUnicode_GET_LENGTH(s)
+        return self._wrapper.write(s)
+
+    cdef bint _copy_into_ring(self, str s) except -1:
+        """Encode ``s`` into the ring when it can take it whole right now, with no lock
+        to take and no Python code to run: whether it did."""
+        cdef BufferedWriter writer = self._ring_writer
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
+        cdef Py_ssize_t tail, room, written
+        cdef int kind
+        if not writer._idle_on_open_fd():
+            return False
+        # Room after the pending bytes without wrapping (after a flush the ring starts
+        # over at its beginning, so this is nearly always all of the free space).
+        tail = writer._ring.head + writer._ring.count
+        if tail >= writer._ring.size:
+            room = ring_free(&writer._ring)
+        else:
+            room = min(ring_free(&writer._ring), writer._ring.size - tail)
+        room = min(room, writer._buffered_limit)
+        if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
+            if length > room:
+                return False
+            writer._append(<const char *>PyUnicode_DATA(s), length)
+        elif self._codec == UTF8:
+            kind = PyUnicode_KIND(s)
+            if length * (kind + 1 if kind < 4 else 4) > room:
+                return False
+            written = _utf8_encode(PyUnicode_DATA(s), kind, length, writer._ring.data + tail % writer._ring.size)
+            if written < 0:
+                return False
+            writer._ring.count += written
+            writer._bytes_copied += written
+            if writer._ring.count > writer._largest_pending:
+                writer._largest_pending = writer._ring.count
+        else:
+            return False
+        writer._write_calls += 1
+        return True
+
+    def writelines(self, lines):
+        """Write every str of ``lines``, in order, as ``write`` would."""
+        self._wrapper._checkClosed()
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        """Hand everything written to the buffer and flush it."""
+        return self._wrapper.flush()
+
+    def close(self):
+        """Flush, then close the buffer, even if the flush failed; a failing close
+        raises with the flush's error as its context (io.TextIOWrapper.close)."""
+        if self._wrapper.closed:  # raises as the stdlib does once detached
+            return
+        buffer = self._wrapper.buffer
+        if self._finalizing:
+            try:
+                buffer._dealloc_warn(self)
+            except Exception:
+                pass
+        try:
+            self.flush()
+        except BaseException:
+            buffer.close()  # its own error, if any, carries the flush's as context
+            raise
+        buffer.close()
+
+    def detach(self):
+        """Flush, then return the buffer; the TextWriter is unusable afterwards."""
+        buffer = self._wrapper.detach()
+        self._ring_writer = None
+        return buffer
+
+    def reconfigure(self, *, encoding=None, errors=None, newline=Ellipsis, line_buffering=None,
+                    write_through=None):
+        """Change the encoding, errors, newline, line_buffering or write_through, as
+        io.TextIOWrapper.reconfigure does (with its checks and errors)."""
+        arguments = {"encoding": encoding, "errors": errors, "line_buffering": line_buffering}
+        if newline is not Ellipsis:
+            arguments["newline"] = newline
+        if write_through is not None and not self._wrapper_writes_through_for_ring:
+            arguments["write_through"] = write_through
+        result = self._wrapper.reconfigure(**arguments)
+        if write_through is not None:
+            self._write_through = bool(write_through)
+        if newline is not Ellipsis:
+            self._newline = newline
+        self._choose_path()
+        return result
+
+    # -- what the wrapper answers ------------------------------------------------------
+
+    def tell(self):
+        """The position, as an opaque cookie (a byte offset for these encodings)."""
+        return self._wrapper.tell()
+
+    def seek(self, cookie, whence=0):
+        """Flush, then move to ``cookie`` (a value tell() returned), as io.TextIOWrapper."""
+        return self._wrapper.seek(cookie, whence)
+
+    def truncate(self, pos=None):
+        """Flush, then truncate the buffer at ``pos`` (default: the position)."""
+        return self._wrapper.truncate(pos)
+
+    def fileno(self):
+        """The buffer's file descriptor."""
+        return self._wrapper.fileno()
+
+    def isatty(self):
+        """Whether the buffer is a terminal."""
+        return self._wrapper.isatty()
+
+    def readable(self):
+        """False: a TextWriter only writes."""
+        return False
+
+    def writable(self):
+        """Whether the buffer is writable."""
+        return self._wrapper.writable()
+
+    def seekable(self):
+        """Whether the buffer supports seek()."""
+        return self._wrapper.seekable()
+
+    def read(self, size=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        return self._wrapper.read(size)
+
+    def readline(self, size=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        return self._wrapper.readline(size)
+
+    def readlines(self, hint=-1):
+        """Not supported: raises io.UnsupportedOperation."""
+        return self._wrapper.readlines(hint)
+
+    def __iter__(self):
+        self._wrapper.__iter__()  # raises as the stdlib does once closed
+        return self
+
+    def __next__(self):
+        return self._wrapper.__next__()
+
+    def __enter__(self):
+        self._wrapper._checkClosed()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    @property
+    def buffer(self):
+        """The binary buffer under the text."""
+        return self._wrapper.buffer
+
+    @property
+    def closed(self):
+        """Whether the buffer is closed."""
+        return self._wrapper.closed
+
+    @property
+    def name(self):
+        """The buffer's name."""
+        return self._wrapper.name
+
+    @property
+    def encoding(self):
+        """The encoding, as the caller spelled it."""
+        return self._wrapper.encoding
+
+    @property
+    def errors(self):
+        """The encoding error handler's name."""
+        return self._wrapper.errors
+
+    @property
+    def newlines(self):
+        """None: only reading records the newlines seen."""
+        return self._wrapper.newlines
+
+    @property
+    def line_buffering(self):
+        """Whether a write with a newline or carriage return flushes."""
+        return self._wrapper.line_buffering
+
+    @property
+    def write_through(self):
+        """Whether each write reaches the buffer at once (always so, in effect, over a
+        ringwriter: see the module's documentation)."""
+        return self._write_through if self._wrapper_writes_through_for_ring else self._wrapper.write_through
+
+    @property
+    def mode(self):
+        """The mode open() gave (settable, as on io.TextIOWrapper)."""
+        return self._wrapper.mode
+
+    @mode.setter
+    def mode(self, value):
+        self._wrapper.mode = value
+
+    @property
+    def _CHUNK_SIZE(self):
+        return self._wrapper._CHUNK_SIZE
+
+    @_CHUNK_SIZE.setter
+    def _CHUNK_SIZE(self, value):
+        self._wrapper._CHUNK_SIZE = value
+
+    @property
+    def _finalizing(self):
+        return self._finalizing
+
+    @_finalizing.setter
+    def _finalizing(self, value):
+        self._finalizing = bool(value)
+
+    def _dealloc_warn(self, source):
+        self._wrapper._dealloc_warn(source)
+
+    def __repr__(self):
+        return repr(self._wrapper).replace("<_io.TextIOWrapper", f"<{type_name(self)}", 1)
+
+    def __reduce_ex__(self, protocol):
+        return reduce_like_stdlib(self, protocol)
+
+    def __getstate__(self):
+        refuse_state_like_stdlib(self)
+
+    def __del__(self):
+        if self._wrapper is not None:
+            finalize_like_stdlib(self)
+
+
+cdef bint _is_plain_ringwriter(object buffer):
+    """A ringwriter.BufferedWriter whose write() is ringwriter's (subclasses that only
+    add to flush(), such as CoalescingWriter, included)."""
+    return isinstance(buffer, BufferedWriter) and type(buffer).write is BufferedWriter.write
+
+
+io.TextIOBase.register(TextWriter)
