@@ -9,7 +9,8 @@ import io
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from report import NOISE_EXPLAINED, at_least, at_most, overall_verdict, speedup_with_error, targets_table
+from common import speedup_with_error
+from report import NOISE_EXPLAINED, at_least, at_most, overall_verdict, targets_table
 from logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED,
                                            MEMORY_CAPACITY, STRUCTLOG_COALESCING, STRUCTLOG_PLAIN, LoggingCase)
 

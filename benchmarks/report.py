@@ -7,6 +7,7 @@ faster), ``syscalls`` the writer's system calls divided by its.
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from common import speedup_with_error
 from ringwriter._cli.workloads import BASELINE, Case, skipped_combinations
 
 HIGHLIGHTED = "ringwriter"
@@ -27,15 +28,6 @@ class Row(NamedTuple):
 
 def _baseline_key(case: Case) -> Tuple[str, str, int]:
     return case.workload.name, case.target, case.buffer_size
-
-
-def speedup_with_error(baseline: Tuple[float, float], measured: Tuple[float, float]) -> Tuple[float, float]:
-    """The baseline's mean time over the measured one (above 1 is faster), and one
-    standard deviation of that ratio from both means' standard deviations (each a
-    (mean, standard deviation) pair)."""
-    (baseline_mean, baseline_stdev), (mean, stdev) = baseline, measured
-    speedup = baseline_mean / mean
-    return speedup, speedup * math.hypot(stdev / mean, baseline_stdev / baseline_mean)
 
 
 def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
