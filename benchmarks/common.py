@@ -110,7 +110,9 @@ def mean_and_stdev(suite: pyperf.BenchmarkSuite) -> Times:
 def speedup_with_error(baseline: Tuple[float, float], measured: Tuple[float, float]) -> Tuple[float, float]:
     """The baseline's mean time over the measured one (above 1 is faster), and one
     standard deviation of that ratio from both means' standard deviations (each a
-    (mean, standard deviation) pair)."""
+    (mean, standard deviation) pair). The baseline over itself is exactly 1."""
+    if baseline == measured:
+        return 1.0, 0.0
     (baseline_mean, baseline_stdev), (mean, stdev) = baseline, measured
     speedup = baseline_mean / mean
     return speedup, speedup * math.hypot(stdev / mean, baseline_stdev / baseline_mean)
@@ -181,6 +183,13 @@ def ratio(value: float, error: Optional[float] = None) -> str:
     return f"{value:.2f}x" if error is None else f"{value:.2f}x ±{error:.2f}"
 
 
+def table_head(text_columns: Sequence[str], number_columns: Sequence[str]) -> List[str]:
+    """A Markdown table's first two lines: the text columns left-aligned, then the
+    number columns right-aligned."""
+    columns = [*text_columns, *number_columns]
+    return ["| " + " | ".join(columns) + " |", "|" + "---|" * len(text_columns) + "---:|" * len(number_columns)]
+
+
 def first_of_groups(groups: Sequence[Any]) -> List[bool]:
     """For each row's group, in order: whether it is the first row of its run (tables
     show a group's columns only on its first row)."""
@@ -226,6 +235,8 @@ def update_readme(kind: str, script: str, section: str) -> None:
     with open(README) as readme:
         text = readme.read()
     begin, end = _begin_marker(kind), _end_marker(kind)
+    # Named in the text too: the sections of several Pythons stand one after another.
+    section = f"**{PYTHON}**\n\n{section}"
     if begin in text:
         start = text.index("\n", text.index(begin)) + 1
         stop = text.index(end, start)

@@ -12,12 +12,12 @@ timing, the write system calls and output bytes of each case (strace, Linux). A 
 whose module is missing, or which cannot log from several threads, is left out and
 the reason printed and reported.
 
-Writes to ``benchmarks/results/cpython-3.X/``, X the running Python's minor version
-(or ``--results-dir``): ``logging.md`` (the tables,
-machine and settings), ``logging.png`` (the chart), ``logging.json`` (per case: times,
-records/s, ratios, syscalls; the targets; the machine) and ``logging-pyperf.json``
-(pyperf's raw suite); ``--update-readme`` also rewrites the README's logging results for this
-Python (the section whose markers name it, added after the others if there is none yet).
+Writes to ``benchmarks/results/cpython-3.X/`` (X: the running Python's minor version)
+or ``--results-dir``: ``logging.md`` (the tables, machine and settings), ``logging.png``
+(the chart), ``logging.json`` (per case: times and their standard deviation, records/s,
+ratios and their errors, syscalls; the machine) and ``logging-pyperf.json`` (pyperf's raw
+suite). ``--update-readme`` also rewrites this Python's section of the README's logging
+results (added after the others when there is none yet).
 pyperf's own options apply; ``--only TEXT`` runs the cases whose name contains TEXT.
 Takes about 4 minutes on 2 cores.
 """
@@ -27,10 +27,10 @@ import time
 
 from common import (chart_title, finished, header_lines, kept, machine_info, mean_and_stdev, new_runner,
                     relative_results_dir, time_in_pyperf, update_readme, write_results)
-from logging_report import evaluate_targets, readme_section, results_page, summarize
+from logging_report import readme_section, results_page, rows_json, summarize
 from logging_workloads import BASELINE, LoggingCase, OpenLogger, logging_cases, time_records
 from ringwriter._cli.sinks import FileSink
-from syscalls import LOGGING_RECORDS, count_logging_syscalls, strace_available
+from syscalls import LOGGING_RECORDS, count_logging_syscalls, if_strace
 
 CHART_FILE = "logging.png"
 SCRIPT = "benchmarks/logging_run.py"
@@ -73,30 +73,20 @@ def main() -> None:
     if suite is None:
         return
 
-    if strace_available():
-        print(f"syscalls: {LOGGING_RECORDS:,} records of each of the {len(selected)} cases under strace", flush=True)
-        syscalls = count_logging_syscalls(selected)
-    else:
-        print("strace not found: no syscall counts", flush=True)
-        syscalls = {}
+    syscalls = if_strace(lambda: count_logging_syscalls(selected),
+                         f"syscalls: {LOGGING_RECORDS:,} records of each of the {len(selected)} cases under strace",
+                         "no syscall counts") or {}
     elapsed = time.monotonic() - started
 
     rows = summarize(selected, mean_and_stdev(suite), syscalls, LOGGING_RECORDS)
-    evaluated = evaluate_targets(rows)
     machine = machine_info(suite)
     header = header_lines(machine, args, elapsed, SCRIPT)
-    page = results_page(header, rows, evaluated, skipped, LOGGING_RECORDS, CHART_FILE)
+    page = results_page(header, rows, skipped, LOGGING_RECORDS, CHART_FILE)
     write_results(args.results_dir, suite, {
         "pyperf": "logging-pyperf.json",
         "json": ("logging.json", {
-            "machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated, "skipped": skipped,
-            "syscalls_traced_records": LOGGING_RECORDS,
-            "cases": {row.case.name: {"ns_per_record": row.mean_ns, "stdev_ns": row.stdev_ns,
-                                      "records_per_second": row.records_per_second, "speedup": row.speedup,
-                                      "speedup_error": row.speedup_error, "above_floor": row.above_floor,
-                                      "above_floor_error": row.above_floor_error,
-                                      "syscalls": syscalls.get(row.case.name)}
-                      for row in rows},
+            "machine": machine, "elapsed_seconds": round(elapsed, 1), "skipped": skipped,
+            "syscalls_traced_records": LOGGING_RECORDS, "cases": rows_json(rows, syscalls),
         }),
         "page": ("logging.md", page),
     })
@@ -111,7 +101,7 @@ def main() -> None:
                 BASELINE, annotated=[row.case.record.name for row in rows], ticks=(0.3, 0.5, 1, 2, 3, 5))
     print(page)
     if args.update_readme:
-        update_readme(README_KIND, SCRIPT, readme_section(header, rows, evaluated, skipped, LOGGING_RECORDS,
+        update_readme(README_KIND, SCRIPT, readme_section(header, rows, skipped, LOGGING_RECORDS,
                                                           relative_results_dir(args.results_dir), CHART_FILE))
     finished(args.results_dir, elapsed)
 

@@ -7,29 +7,30 @@ Every workload of ``ringwriter._cli.workloads``, into a regular file and into a 
 another process drains, with 8 KiB and 64 KiB buffers, through io.BufferedWriter,
 _pyio.BufferedWriter, os.write per call and ringwriter, all in one pyperf run (worker
 processes, calibrated loops, warm-ups, mean and standard deviation). Then, outside the
-timing: the system calls of one run of each case (strace, Linux), the zero-copy check of
+timing: the system calls of one run of each case (strace, Linux), the zero-copy probe of
 1 MiB writes, and memory (peak RSS, tracemalloc, growth over 10M writes).
 
-Writes to ``benchmarks/results/cpython-3.X/``, X the running Python's minor version
-(or ``--results-dir``): ``results.md`` (the tables,
-machine and settings), ``speedups.png`` (the chart), ``pyperf.json`` (pyperf's raw
-suite: ``python -m pyperf stats/compare_to`` read it) and ``results.json`` (syscalls,
-memory, targets, machine); ``--update-readme`` also rewrites the README's results for this Python
-(the section whose markers name it, added after the others if there is none yet).
+Writes to ``benchmarks/results/cpython-3.X/`` (X: the running Python's minor version)
+or ``--results-dir``: ``results.md`` (the tables, machine and settings),
+``speedups.png`` (the chart), ``pyperf.json`` (pyperf's raw suite: ``python -m pyperf
+stats/compare_to`` read it) and ``results.json`` (per case: ns/op, standard deviation,
+speed-up and its error, syscalls; the syscall counts, the zero-copy probe, memory, the
+machine). ``--update-readme`` also rewrites this Python's section of the README's
+results (added after the others when there is none yet).
 pyperf's own options apply (``--fast``, ``--rigorous``, ``-p N``, ...); ``--only TEXT``
 runs the cases whose name contains TEXT.
 """
 import os
 import time
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from common import (chart_title, finished, header_lines, kept, machine_info, mean_and_stdev,
                     new_runner, relative_results_dir, time_in_pyperf, update_readme, write_results)
 from memory import measure_memory
-from report import evaluate_targets, readme_section, results_page, summarize
+from report import readme_section, results_page, rows_json, summarize
 from ringwriter._cli.sinks import Sink, open_sink
 from ringwriter._cli.workloads import Case, cases, time_runs
-from syscalls import count_syscalls, strace_available, zero_copy_probe
+from syscalls import count_syscalls, if_strace, zero_copy_probe
 
 CHART_FILE = "speedups.png"
 SCRIPT = "benchmarks/run.py"
@@ -55,6 +56,11 @@ def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
                  and case.implementation.name == "ringwriter" and case.target == "file"), None)
 
 
+def _count_and_probe(selected: List[Case]) -> Tuple[Dict[str, Dict[str, int]], Optional[Dict[str, Any]]]:
+    probe_case = _zero_copy_case(selected)
+    return count_syscalls(selected), zero_copy_probe(probe_case) if probe_case else None
+
+
 def main() -> None:
     """Time every selected case with pyperf, then count, measure and write the results."""
     runner = new_runner(PROCESSES, VALUES, example="pipe | 64 KiB")
@@ -66,14 +72,10 @@ def main() -> None:
     if suite is None:
         return
 
-    if strace_available():
-        print(f"syscalls: one untimed run of each of the {len(selected)} cases under strace", flush=True)
-        syscalls = count_syscalls(selected)
-        probe_case = _zero_copy_case(selected)
-        zero_copy = zero_copy_probe(probe_case) if probe_case else None
-    else:
-        print("strace not found: no syscall counts, no zero-copy check", flush=True)
-        syscalls, zero_copy = {}, None
+    traced = if_strace(lambda: _count_and_probe(selected),
+                       f"syscalls: one untimed run of each of the {len(selected)} cases under strace",
+                       "no syscall counts, no zero-copy probe")
+    syscalls, zero_copy = traced or ({}, None)
     memory = None
     if not args.no_memory:
         print("memory: peak RSS, tracemalloc, 10M writes", flush=True)
@@ -81,13 +83,12 @@ def main() -> None:
     elapsed = time.monotonic() - started
 
     rows = summarize(selected, mean_and_stdev(suite), syscalls)
-    evaluated = evaluate_targets(rows, zero_copy, memory)
     machine = machine_info(suite)
     header = header_lines(machine, args, elapsed, SCRIPT)
-    page = results_page(header, rows, evaluated, memory, CHART_FILE)
+    page = results_page(header, rows, zero_copy, memory, CHART_FILE)
     write_results(args.results_dir, suite, {
         "pyperf": "pyperf.json",
-        "json": ("results.json", {"machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated,
+        "json": ("results.json", {"machine": machine, "elapsed_seconds": round(elapsed, 1), "cases": rows_json(rows),
                                   "syscalls": syscalls, "zero_copy": zero_copy, "memory": memory}),
         "page": ("results.md", page),
     })
@@ -100,7 +101,8 @@ def main() -> None:
     print(page)
     if args.update_readme:
         update_readme(README_KIND, SCRIPT,
-                      readme_section(header, rows, evaluated, relative_results_dir(args.results_dir), CHART_FILE))
+                      readme_section(header, rows, zero_copy, memory, relative_results_dir(args.results_dir),
+                                     CHART_FILE))
     finished(args.results_dir, elapsed)
 
 
