@@ -1,4 +1,4 @@
-"""The logging benchmark's results as a reader sees them: rows, targets, the Markdown.
+"""The logging benchmark's results as a reader sees them: rows, the Markdown, the numbers.
 
 Ratios are against logging.FileHandler in the same run, with the same thread count and
 kind of record: ``speed-up`` is its time per record divided by the stack's (above 1 is
@@ -9,14 +9,14 @@ import io
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from report import NOISE_EXPLAINED, at_least, at_most, overall_verdict, speedup_with_error, targets_table
-from logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED,
-                                           MEMORY_CAPACITY, STRUCTLOG_COALESCING, STRUCTLOG_PLAIN, LoggingCase)
+from common import (NOISE_EXPLAINED, Times, first_of_groups, number, ratio, skipped_note, speedup_with_error,
+                    table_head)
+from logging_workloads import BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED, MEMORY_CAPACITY, LoggingCase
 
-# ringwriter.handlers.FileHandler's default buffer_size: the unit of the syscall target.
+# ringwriter.handlers.FileHandler's default buffer_size: write syscalls are also given
+# per this much output.
 BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
 PER_RECORDS = 100_000
-Times = Dict[str, Tuple[float, float]]
 
 
 class LoggingRow(NamedTuple):
@@ -48,14 +48,6 @@ class LoggingRow(NamedTuple):
         if self.writes is None or not self.output_bytes:
             return None
         return self.writes / (self.output_bytes / BUFFER_SIZE)
-
-    @property
-    def writes_within_buffers(self) -> Optional[bool]:
-        """Whether the traced run made at most one write per BUFFER_SIZE bytes of output,
-        its last, partial buffer counting as one (None when not counted)."""
-        if self.traced_writes is None or self.traced_bytes is None:
-            return None
-        return self.traced_writes <= math.ceil(self.traced_bytes / BUFFER_SIZE)
 
 
 def group_of(case: LoggingCase) -> str:
@@ -94,72 +86,31 @@ def summarize(selected: Sequence[LoggingCase], times: Times, syscalls: Dict[str,
     return rows
 
 
-def _targets_per_group(rows: Sequence[LoggingRow]) -> Dict[str, Dict[str, LoggingRow]]:
-    groups: Dict[str, Dict[str, LoggingRow]] = {}
-    for row in rows:
-        groups.setdefault(group_of(row.case), {})[row.case.stack.name] = row
-    return groups
-
-
-def evaluate_targets(rows: Sequence[LoggingRow]) -> List[Dict[str, Any]]:
-    """The issue's four targets, with a value and a verdict per thread count and record."""
-    wordings = (
-        f"records/s: {HIGHLIGHTED} at least 1.6x {BASELINE}",
-        f"handler cost above the no-op floor: at most 1/3 of {BASELINE}'s",
-        f"write syscalls: at most 1 per buffer_size ({BUFFER_SIZE // 1024} KiB) of output, the last partial "
-        "buffer counting as one",
-        "structlog BytesLogger: on the coalescing writer at least 1.5x on the plain file",
-    )
-    evaluated = [{"target": wording, "values": {}, "verdicts": []} for wording in wordings]
-
-    def record(index: int, group: str, cell: str, verdict: str) -> None:
-        evaluated[index]["values"][group] = cell
-        evaluated[index]["verdicts"].append(verdict)
-
-    for group, by_stack in _targets_per_group(rows).items():
-        row = by_stack.get(HIGHLIGHTED)
-        if row is not None:
-            record(0, group, f"{row.speedup:.2f}x ±{row.speedup_error:.2f}",
-                   at_least(row.speedup, row.speedup_error, 1.6))
-            record(1, group, f"{row.above_floor:.2f} ±{row.above_floor_error:.2f}",
-                   at_most(row.above_floor, row.above_floor_error, 1 / 3))
-            per_buffer, within = row.writes_per_buffer, row.writes_within_buffers
-            record(2, group, "n/a" if per_buffer is None else
-                   f"{per_buffer:.3f}: {row.traced_writes:,} writes, "
-                   f"{math.ceil((row.traced_bytes or 0) / BUFFER_SIZE):,} buffers",
-                   "not measured" if within is None else ("met" if within else "missed"))
-        plain, coalescing = by_stack.get(STRUCTLOG_PLAIN), by_stack.get(STRUCTLOG_COALESCING)
-        if plain is not None and coalescing is not None:
-            ratio, error = speedup_with_error((plain.mean_ns, plain.stdev_ns), (coalescing.mean_ns, coalescing.stdev_ns))
-            record(3, group, f"{ratio:.2f}x ±{error:.2f}", at_least(ratio, error, 1.5))
-    return [{"target": target["target"], "values": target["values"], "verdict": overall_verdict(target["verdicts"])}
-            for target in evaluated]
-
-
-def _number(value: Optional[float], digits: int = 0) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
+def rows_json(rows: Sequence[LoggingRow], syscalls: Dict[str, Dict[str, int]]) -> Dict[str, Dict[str, Any]]:
+    """Every case's numbers for logging.json, by case name (``syscalls`` as counted)."""
+    return {row.case.name: {"ns_per_record": row.mean_ns, "stdev_ns": row.stdev_ns,
+                            "records_per_second": row.records_per_second, "speedup": row.speedup,
+                            "speedup_error": row.speedup_error, "above_floor": row.above_floor,
+                            "above_floor_error": row.above_floor_error, "syscalls": syscalls.get(row.case.name)}
+            for row in rows}
 
 
 def results_table(rows: Sequence[LoggingRow]) -> str:
     """Every case: records/s, spread, ratios, syscalls and output, one line each."""
-    lines = [
-        "| threads, record | logging stack | records/s | ± std dev | ns/record | speed-up | cost above floor "
-        "| write syscalls per 100k records | output per 100k records | write syscalls per 8 KiB of output |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    previous = None
-    for row in rows:
-        group = group_of(row.case)
-        first = group if group != previous else ""
-        previous = group
+    lines = table_head(["threads, record", "logging stack"],
+                       ["records/s", "± std dev", "ns/record", "speed-up", "cost above floor",
+                        "write syscalls per 100k records", "output per 100k records",
+                        f"write syscalls per {BUFFER_SIZE // 1024} KiB of output"])
+    for row, first in zip(rows, first_of_groups([group_of(row.case) for row in rows]), strict=True):
         spread = row.records_per_second * row.stdev_ns / row.mean_ns
-        speedup = f"{row.speedup:.2f}x ±{row.speedup_error:.2f}"
+        speedup = ratio(row.speedup, row.speedup_error)
         if row.case.stack.name == HIGHLIGHTED:
             speedup = f"**{speedup}**"
+        above_floor = "n/a" if math.isnan(row.above_floor) else f"{row.above_floor:.2f} ±{row.above_floor_error:.2f}"
         output = "n/a" if row.output_bytes is None else f"{row.output_bytes / 1e6:.2f} MB"
-        lines.append(f"| {first} | {row.case.stack.name} | {row.records_per_second:,.0f} | {spread:,.0f} | "
-                     f"{row.mean_ns:,.0f} | {speedup} | {_number(row.above_floor, 2)} | {_number(row.writes)} | "
-                     f"{output} | {_number(row.writes_per_buffer, 2)} |")
+        lines.append(f"| {group_of(row.case) if first else ''} | {row.case.stack.name} | "
+                     f"{row.records_per_second:,.0f} | {spread:,.0f} | {row.mean_ns:,.0f} | {speedup} | {above_floor} | "
+                     f"{number(row.writes)} | {output} | {number(row.writes_per_buffer, 2)} |")
     return "\n".join(lines)
 
 
@@ -169,16 +120,16 @@ def summary_table(rows: Sequence[LoggingRow]) -> str:
     groups = list(dict.fromkeys(group_of(row.case) for row in rows))
     stacks = list(dict.fromkeys(row.case.stack.name for row in rows))
     found = {(group_of(row.case), row.case.stack.name): row for row in rows}
-    lines = [f"| logging stack | {' | '.join(groups)} | write syscalls per 100k records ({groups[0]}) |",
-             "|---|" + "---:|" * len(groups) + "---:|"]
+    lines = table_head(["logging stack"], [*groups, f"write syscalls per 100k records ({groups[0]})"])
     for stack in stacks:
         cells = []
         for group in groups:
             row = found.get((group, stack))
-            cell = "n/a" if row is None else f"{row.records_per_second / 1000:,.0f}k/s ({row.speedup:.2f}x)"
+            cell = ("n/a" if row is None
+                    else f"{row.records_per_second / 1000:,.0f}k/s ({ratio(row.speedup, row.speedup_error)})")
             cells.append(f"**{cell}**" if stack == HIGHLIGHTED and row is not None else cell)
         first = found.get((groups[0], stack))
-        lines.append(f"| {stack} | {' | '.join(cells)} | {_number(first.writes if first else None)} |")
+        lines.append(f"| {stack} | {' | '.join(cells)} | {number(first.writes if first else None)} |")
     return "\n".join(lines)
 
 
@@ -202,38 +153,36 @@ RATIOS_EXPLAINED = (
     f"Speed-up: {BASELINE}'s mean time per record over the stack's, same threads and record, same run "
     "(± one standard deviation from both). Cost above floor: (t − t_noop) / (t_FileHandler − t_noop). "
     "Write syscalls (write, writev, pwrite64) and output bytes: counted by strace on a separate, untimed "
-    "run of {traced:,} records per case, closing the handler included, scaled to 100k records (the "
-    "syscall target compares the traced run's writes with its output in whole buffers)."
+    "run of {traced:,} records per case, closing the handler included, scaled to 100k records; "
+    f"write syscalls per {BUFFER_SIZE // 1024} KiB of output: the traced run's writes over its output "
+    f"in {BUFFER_SIZE // 1024} KiB ({HIGHLIGHTED}'s buffer_size)."
 )
 
 
-def _skipped_note(skipped: Dict[str, str]) -> List[str]:
-    return ["Not measured: " + "; ".join(f"{name}: {reason}" for name, reason in skipped.items()) + ".", ""] \
-        if skipped else []
+def _skipped(skipped: Dict[str, str]) -> List[str]:
+    return skipped_note([f"{name}: {reason}" for name, reason in skipped.items()])
 
 
-def results_page(header: Sequence[str], rows: Sequence[LoggingRow], evaluated: Sequence[Dict[str, Any]],
-                 skipped: Dict[str, str], traced_records: int, chart_file: str) -> str:
+def results_page(header: Sequence[str], rows: Sequence[LoggingRow], skipped: Dict[str, str], traced_records: int,
+                 chart_file: str) -> str:
     """The logging benchmark's whole page."""
     return "\n".join([
         "# ringwriter logging benchmark results", "", *header, "",
-        "## Targets", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
         "## Records per second and system calls", "",
         f"![speed-up of each logging stack over {BASELINE}]({chart_file})", "",
-        EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "",
-        results_table(rows), "", *_skipped_note(skipped),
+        EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "", NOISE_EXPLAINED, "",
+        results_table(rows), "", *_skipped(skipped),
     ])
 
 
-def readme_section(header: Sequence[str], rows: Sequence[LoggingRow], evaluated: Sequence[Dict[str, Any]],
-                   skipped: Dict[str, str], traced_records: int, results_dir: str, chart_file: str) -> str:
+def readme_section(header: Sequence[str], rows: Sequence[LoggingRow], skipped: Dict[str, str], traced_records: int,
+                   results_dir: str, chart_file: str) -> str:
     """What goes between the README's logging markers: paths relative to the repository."""
     return "\n".join([
         *header, "",
         f"![speed-up of each logging stack over {BASELINE}]({results_dir}/{chart_file})", "",
         summary_table(rows), "", EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "",
-        *_skipped_note(skipped),
-        "Targets:", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
+        NOISE_EXPLAINED, "", *_skipped(skipped),
         f"Every case with its standard deviation, cost above the floor and syscalls: "
         f"[{results_dir}/logging.md]({results_dir}/logging.md); the numbers: `{results_dir}/logging.json`, "
         f"pyperf's raw data: `{results_dir}/logging-pyperf.json`.",

@@ -12,32 +12,34 @@ timing, the write system calls and output bytes of each case (strace, Linux). A 
 whose module is missing, or which cannot log from several threads, is left out and
 the reason printed and reported.
 
-Writes to ``benchmarks/results/`` (or ``--results-dir``): ``logging.md`` (the tables,
-machine and settings), ``logging.png`` (the chart), ``logging.json`` (per case: times,
-records/s, ratios, syscalls; the targets; the machine) and ``logging-pyperf.json``
-(pyperf's raw suite); ``--update-readme`` also rewrites the README's logging results.
+Writes to ``benchmarks/results/cpython-3.X/`` (X: the running Python's minor version)
+or ``--results-dir``: ``logging.md`` (the tables, machine and settings), ``logging.png``
+(the chart), ``logging.json`` (per case: times and their standard deviation, records/s,
+ratios and their errors, syscalls; the machine) and ``logging-pyperf.json`` (pyperf's raw
+suite). ``--update-readme`` also rewrites this Python's section of the README's logging
+results (added after the others when there is none yet).
 pyperf's own options apply; ``--only TEXT`` runs the cases whose name contains TEXT.
 Takes about 4 minutes on 2 cores.
 """
 import atexit
-import json
 import os
 import time
 
-from logging_report import evaluate_targets, readme_section, results_page, summarize
-from ringwriter import __version__
+from common import (chart_title, finished, header_lines, kept, machine_info, mean_and_stdev, new_runner,
+                    relative_results_dir, time_in_pyperf, update_readme, write_results)
+from logging_report import readme_section, results_page, rows_json, summarize
 from logging_workloads import BASELINE, LoggingCase, OpenLogger, logging_cases, time_records
 from ringwriter._cli.sinks import FileSink
-from run import (REPOSITORY, header_lines, kept, machine_info, mean_and_stdev, new_runner, time_in_pyperf,
-                 update_readme)
-from syscalls import LOGGING_RECORDS, count_logging_syscalls, strace_available
+from syscalls import LOGGING_RECORDS, count_logging_syscalls, if_strace
 
-README_BEGIN = "<!-- logging benchmark results: begin"
-README_END = "<!-- logging benchmark results: end -->"
 CHART_FILE = "logging.png"
+SCRIPT = "benchmarks/logging_run.py"
+# The README's markers: "<!-- logging benchmark results (CPython 3.X): begin" ... "end -->".
+README_KIND = "logging benchmark results"
 # 26 cases in about 3 minutes of timing on 2 cores, which leaves room for the strace run.
 PROCESSES = 6
 VALUES = 3
+
 
 def _open_logger(case: LoggingCase) -> OpenLogger:
     sink = FileSink()
@@ -71,31 +73,23 @@ def main() -> None:
     if suite is None:
         return
 
-    if strace_available():
-        print(f"syscalls: {LOGGING_RECORDS:,} records of each of the {len(selected)} cases under strace", flush=True)
-        syscalls = count_logging_syscalls(selected)
-    else:
-        print("strace not found: no syscall counts", flush=True)
-        syscalls = {}
+    syscalls = if_strace(lambda: count_logging_syscalls(selected),
+                         f"syscalls: {LOGGING_RECORDS:,} records of each of the {len(selected)} cases under strace",
+                         "no syscall counts") or {}
     elapsed = time.monotonic() - started
 
     rows = summarize(selected, mean_and_stdev(suite), syscalls, LOGGING_RECORDS)
-    evaluated = evaluate_targets(rows)
     machine = machine_info(suite)
-    header = header_lines(machine, args, elapsed, script="benchmarks/logging_run.py")
-    os.makedirs(args.results_dir, exist_ok=True)
-    suite.dump(os.path.join(args.results_dir, "logging-pyperf.json"), replace=True)
-    with open(os.path.join(args.results_dir, "logging.json"), "w") as results:
-        json.dump({
-            "machine": machine, "elapsed_seconds": round(elapsed, 1), "targets": evaluated, "skipped": skipped,
-            "syscalls_traced_records": LOGGING_RECORDS,
-            "cases": {row.case.name: {"ns_per_record": row.mean_ns, "stdev_ns": row.stdev_ns,
-                                      "records_per_second": row.records_per_second, "speedup": row.speedup,
-                                      "speedup_error": row.speedup_error, "above_floor": row.above_floor,
-                                      "above_floor_error": row.above_floor_error,
-                                      "syscalls": syscalls.get(row.case.name)}
-                      for row in rows},
-        }, results, indent=1)
+    header = header_lines(machine, args, elapsed, SCRIPT)
+    page = results_page(header, rows, skipped, LOGGING_RECORDS, CHART_FILE)
+    write_results(args.results_dir, suite, {
+        "pyperf": "logging-pyperf.json",
+        "json": ("logging.json", {
+            "machine": machine, "elapsed_seconds": round(elapsed, 1), "skipped": skipped,
+            "syscalls_traced_records": LOGGING_RECORDS, "cases": rows_json(rows, syscalls),
+        }),
+        "page": ("logging.md", page),
+    })
     # Imported here, not at the top: matplotlib takes about a second to import, which
     # every pyperf worker process would pay for nothing.
     from chart import Bar, plot_ratios
@@ -103,19 +97,13 @@ def main() -> None:
 
     bars = [Bar(group_of(row.case).split(", ")[0], row.case.stack.name, row.case.record.name, row.speedup,
                 row.speedup_error) for row in rows if row.case.stack.name != BASELINE]
-    plot_ratios(bars, os.path.join(args.results_dir, CHART_FILE),
-                f"ringwriter {__version__}: records/s over {BASELINE} "
-                f"({machine['python']}, {machine['kernel']}, {machine['cpu_model']})",
+    plot_ratios(bars, os.path.join(args.results_dir, CHART_FILE), chart_title(f"records/s over {BASELINE}", machine),
                 BASELINE, annotated=[row.case.record.name for row in rows], ticks=(0.3, 0.5, 1, 2, 3, 5))
-    page = results_page(header, rows, evaluated, skipped, LOGGING_RECORDS, CHART_FILE)
-    with open(os.path.join(args.results_dir, "logging.md"), "w") as results_page_file:
-        results_page_file.write(page)
     print(page)
     if args.update_readme:
-        update_readme(readme_section(header, rows, evaluated, skipped, LOGGING_RECORDS,
-                                     os.path.relpath(args.results_dir, REPOSITORY), CHART_FILE),
-                      README_BEGIN, README_END)
-    print(f"\nwritten to {args.results_dir} in {elapsed // 60:.0f} min {elapsed % 60:.0f} s")
+        update_readme(README_KIND, SCRIPT, readme_section(header, rows, skipped, LOGGING_RECORDS,
+                                                          relative_results_dir(args.results_dir), CHART_FILE))
+    finished(args.results_dir, elapsed)
 
 
 if __name__ == "__main__":

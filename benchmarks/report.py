@@ -1,4 +1,5 @@
-"""The results as a reader sees them: one row per case, the targets, the Markdown page.
+"""The results as a reader sees them: one row per case, the probe's and memory facts, the
+Markdown page, the README section and the numbers for results.json.
 
 Ratios are always against io.BufferedWriter in the same run, with the same workload,
 target and buffer size: ``speed-up`` is its time divided by the writer's (above 1 is
@@ -7,6 +8,7 @@ faster), ``syscalls`` the writer's system calls divided by its.
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from common import NOISE_EXPLAINED, first_of_groups, number, ratio, skipped_note, speedup_with_error, table_head
 from ringwriter._cli.workloads import BASELINE, Case, skipped_combinations
 
 HIGHLIGHTED = "ringwriter"
@@ -27,15 +29,6 @@ class Row(NamedTuple):
 
 def _baseline_key(case: Case) -> Tuple[str, str, int]:
     return case.workload.name, case.target, case.buffer_size
-
-
-def speedup_with_error(baseline: Tuple[float, float], measured: Tuple[float, float]) -> Tuple[float, float]:
-    """The baseline's mean time over the measured one (above 1 is faster), and one
-    standard deviation of that ratio from both means' standard deviations (each a
-    (mean, standard deviation) pair)."""
-    (baseline_mean, baseline_stdev), (mean, stdev) = baseline, measured
-    speedup = baseline_mean / mean
-    return speedup, speedup * math.hypot(stdev / mean, baseline_stdev / baseline_mean)
 
 
 def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
@@ -59,148 +52,66 @@ def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
     return rows
 
 
-class Target(NamedTuple):
-    """A goal for ringwriter on one workload, checked in every target and buffer size."""
-
-    wording: str
-    workload: str
-    # "speed-up": at least ``bound``; "syscalls": at most ``bound``.
-    measure: str
-    bound: float
+def rows_json(rows: Sequence[Row]) -> Dict[str, Dict[str, Any]]:
+    """Every case's numbers for results.json, by case name (times in ns per operation)."""
+    return {row.case.name: {"ns_per_operation": row.mean_ns, "stdev_ns": row.stdev_ns, "speedup": row.speedup,
+                            "speedup_error": row.speedup_error, "syscalls": row.syscalls,
+                            "syscall_ratio": row.syscall_ratio}
+            for row in rows}
 
 
-TARGETS = (
-    Target("32 B writes: at least 2.0x faster", "32 B writes", "speed-up", 2.0),
-    Target("writelines 1000 x 32 B: at least 5x faster", "writelines 1000 x 32 B", "speed-up", 5.0),
-    Target("random 1 B-16 KiB: at least 1.3x faster", "random 1 B-16 KiB writes", "speed-up", 1.3),
-    Target("random 1 B-16 KiB: at most 0.6x the syscalls", "random 1 B-16 KiB writes", "syscalls", 0.6),
-    Target("1 MiB writes: at least 0.98x", "1 MiB writes", "speed-up", 0.98),
-    Target("TextIOWrapper lines: no slower", "TextIOWrapper 80-char lines", "speed-up", 1.0),
-)
-
-
-def _verdict(target: Target, row: Row) -> Tuple[str, str]:
-    """The cell for one row ("2.31x") and "met", "within noise" or "missed"."""
-    if target.measure == "syscalls":
-        if row.syscall_ratio is None:
-            return "n/a", "not measured"
-        return f"{row.syscall_ratio:.2f}x", "met" if row.syscall_ratio <= target.bound else "missed"
-    return f"{row.speedup:.2f}x ±{row.speedup_error:.2f}", at_least(row.speedup, row.speedup_error, target.bound)
-
-
-def at_least(value: float, error: float, bound: float) -> str:
-    """"met" when ``value`` reaches ``bound``, "within noise" when it falls short by
-    less than its own uncertainty ``error`` (it cannot be told apart from meeting it in
-    this run), else "missed"."""
-    if value >= bound:
-        return "met"
-    return "within noise" if value + error >= bound else "missed"
-
-
-def at_most(value: float, error: float, bound: float) -> str:
-    """The same for an upper bound: ``value`` must not exceed ``bound``."""
-    return at_least(-value, error, -bound)
-
-
-def overall_verdict(verdicts: Sequence[str]) -> str:
-    for verdict in ("not measured", "missed", "within noise"):
-        if verdict in verdicts:
-            return verdict
-    return "met" if verdicts else "not measured"
-
-
-def evaluate_targets(rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
-                     memory: Optional[Dict[str, Dict[str, Any]]]) -> List[Dict[str, Any]]:
-    """Every target with its measured values per target and buffer size, and a verdict."""
-    evaluated = []
-    for target in TARGETS:
-        cells, verdicts = {}, []
-        for row in rows:
-            if row.case.workload.name == target.workload and row.case.implementation.name == HIGHLIGHTED:
-                cell, verdict = _verdict(target, row)
-                cells[f"{row.case.target}, {row.case.buffer_size // 1024} KiB"] = cell
-                verdicts.append(verdict)
-        evaluated.append({"target": target.wording, "values": cells, "verdict": overall_verdict(verdicts)})
-    evaluated.append(_zero_copy_target(zero_copy))
-    evaluated.append(_growth_target(memory))
-    return evaluated
-
-
-def _zero_copy_target(zero_copy: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    wording = "1 MiB writes: zero bytes copied into the buffer"
+def zero_copy_fact(zero_copy: Optional[Dict[str, Any]]) -> str:
+    """What the zero-copy probe saw (syscalls.zero_copy_probe), in a sentence."""
     if zero_copy is None:
-        return {"target": wording, "values": {"check": "not run: it needs strace and the ringwriter 1 MiB file case"},
-                "verdict": "not measured"}
-    detail = (f"strace: {zero_copy['payloads']} payloads of {zero_copy['payload_size']:,} B left in "
-              f"{zero_copy['write_syscalls']} syscalls, the first a {zero_copy['first_write']} (100 B "
-              f"buffered just before); bytes copied into the buffer: {zero_copy['bytes_copied']} "
-              "(the 100 B line only)")
-    return {"target": wording, "values": {"check": detail}, "verdict": "met" if zero_copy["passed"] else "missed"}
+        return "Zero copy: not probed (it needs strace and the ringwriter 1 MiB writes file case)."
+    return (f"Zero copy (ringwriter, 1 MiB writes into a file, 100 B buffered just before): strace saw "
+            f"{zero_copy['payloads']} payloads of {zero_copy['payload_size']:,} B leave in "
+            f"{zero_copy['write_syscalls']} write syscalls ({zero_copy.get('write_syscalls_with_a_whole_payload', 'n/a')} "
+            f"of them carrying a whole payload), the first a {zero_copy['first_write']}; "
+            f"ringwriter's stats counted {zero_copy['bytes_copied']:,} B copied into its buffer.")
 
 
-# A leak of even one byte per write would leave 9 MB behind over the 9M writes compared;
-# resident memory moves by a few pages for reasons of its own.
-RSS_GROWTH_ALLOWED_KIB = 1024
-
-
-def _growth_target(memory: Optional[Dict[str, Dict[str, Any]]]) -> Dict[str, Any]:
-    wording = "no memory growth over 10M writes"
+def growth_facts(memory: Optional[Dict[str, Dict[str, Any]]]) -> List[str]:
+    """What the writes after the first million left behind, per writer measured to 10M."""
     if memory is None:
-        return {"target": wording, "values": {"check": "not run (--no-memory)"},
-                "verdict": "not measured"}
-    first, rest = memory[HIGHLIGHTED]["traced_writes"]
-    rss_growth = rest["rss_kib"] - first["rss_kib"]
-    detail = (f"writes 1M to 10M left {rest['left_allocated_bytes']} B allocated (tracemalloc); "
-              f"RSS {first['rss_kib']:,} KiB at 1M, {rest['rss_kib']:,} KiB at 10M")
-    met = rest["left_allocated_bytes"] <= 0 and rss_growth <= RSS_GROWTH_ALLOWED_KIB
-    return {"target": wording, "values": {"check": detail}, "verdict": "met" if met else "missed"}
+        return ["Memory growth: not measured (--no-memory)."]
+    facts = []
+    for name, measured in memory.items():
+        first, *rest = measured["traced_writes"]
+        if rest:
+            facts.append(f"Memory growth, {name}, 32 B writes 1M to 10M: {rest[0]['left_allocated_bytes']:,} B "
+                         f"left allocated (tracemalloc); RSS {first['rss_kib']:,} KiB at 1M, "
+                         f"{rest[0]['rss_kib']:,} KiB at 10M.")
+    return facts
+
+
+def facts(zero_copy: Optional[Dict[str, Any]], memory: Optional[Dict[str, Dict[str, Any]]]) -> List[str]:
+    """The zero-copy probe and the memory growth as a Markdown list."""
+    return [f"- {fact}" for fact in (zero_copy_fact(zero_copy), *growth_facts(memory))]
 
 
 def results_table(rows: Sequence[Row]) -> str:
     """Times, ratios and syscalls: one line per case, its group's columns shown once."""
-    lines = [
-        "| workload (operations per run) | target | buffer | writer | ns/op | ± std dev | speed-up "
-        "| syscalls | syscalls vs io |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
-    ]
-    previous = None
-    for row in rows:
+    lines = table_head(["workload (operations per run)", "target", "buffer", "writer"],
+                       ["ns/op", "± std dev", "speed-up", "syscalls", "syscalls vs io"])
+    for row, first in zip(rows, first_of_groups([_baseline_key(row.case) for row in rows]), strict=True):
         case = row.case
-        group = _baseline_key(case)
         workload = f"{case.workload.name} ({case.operations:,} {case.workload.unit}s)"
-        first_columns = ([workload, case.target, f"{case.buffer_size // 1024} KiB"] if group != previous
-                         else ["", "", ""])
-        previous = group
-        speedup = f"**{row.speedup:.2f}x**" if case.implementation.name == HIGHLIGHTED else f"{row.speedup:.2f}x"
-        calls = "n/a" if row.syscalls is None else f"{row.syscalls:,}"
-        ratio = "n/a" if row.syscall_ratio is None else f"{row.syscall_ratio:.2f}x"
+        first_columns = [workload, case.target, f"{case.buffer_size // 1024} KiB"] if first else ["", "", ""]
+        speedup = ratio(row.speedup, row.speedup_error)
+        if case.implementation.name == HIGHLIGHTED:
+            speedup = f"**{speedup}**"
+        syscall_ratio = "n/a" if row.syscall_ratio is None else ratio(row.syscall_ratio)
         lines.append(f"| {' | '.join(first_columns)} | {case.implementation.name} | {row.mean_ns:,.1f} | "
-                     f"{row.stdev_ns:,.1f} | {speedup} | {calls} | {ratio} |")
-    return "\n".join(lines)
-
-
-def targets_table(evaluated: Sequence[Dict[str, Any]]) -> str:
-    """The ratio targets as a table, each with its value per target and buffer size and
-    its verdict; then the checks (zero copy, memory growth) as a list."""
-    ratios = [target for target in evaluated if "check" not in target["values"]]
-    checks = [target for target in evaluated if "check" in target["values"]]
-    columns = list(dict.fromkeys(key for target in ratios for key in target["values"]))
-    lines = [f"| target | {' | '.join(columns)} | verdict |", "|---|" + "---:|" * len(columns) + "---|"]
-    for target in ratios:
-        cells = [target["values"].get(column, "n/a") for column in columns]
-        lines.append(f"| {target['target']} | {' | '.join(cells)} | **{target['verdict']}** |")
-    lines.append("")
-    lines += [f"- {target['target']}: **{target['verdict']}**. {target['values']['check']}." for target in checks]
+                     f"{row.stdev_ns:,.1f} | {speedup} | {number(row.syscalls)} | {syscall_ratio} |")
     return "\n".join(lines)
 
 
 def memory_table(memory: Dict[str, Dict[str, Any]]) -> str:
     """Peak RSS, traced allocations over 1M writes, and growth to 10M where measured."""
-    lines = [
-        "| writer | RSS when writing starts | peak RSS while writing | rise | left allocated after 1M 32 B writes "
-        "| traced peak during them | left allocated by writes 1M to 10M | RSS at 1M / 10M |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    lines = table_head(["writer"], ["RSS when writing starts", "peak RSS while writing", "rise",
+                                    "left allocated after 1M 32 B writes", "traced peak during them",
+                                    "left allocated by writes 1M to 10M", "RSS at 1M / 10M"])
     for name, measured in memory.items():
         peak = measured["peak_rss"]
         first, *rest = measured["traced_writes"]
@@ -216,29 +127,29 @@ def memory_table(memory: Dict[str, Dict[str, Any]]) -> str:
 
 def summary_table(rows: Sequence[Row]) -> str:
     """One line per workload, target and buffer size: io.BufferedWriter's time, every
-    other writer's speed-up (ringwriter's first) and the syscalls of io and ringwriter."""
+    other writer's speed-up (ringwriter's first), each ± one standard deviation, and the
+    syscalls of io and ringwriter."""
     others = list(dict.fromkeys(row.case.implementation.name for row in rows
                                 if row.case.implementation.name != BASELINE))
     others.sort(key=lambda name: name != HIGHLIGHTED)
     groups: Dict[Tuple[str, str, int], Dict[str, Row]] = {}
     for row in rows:
         groups.setdefault(_baseline_key(row.case), {})[row.case.implementation.name] = row
-    lines = [f"| workload | target | buffer | {BASELINE} ns/op | "
-             + " | ".join(f"{name} speed-up" for name in others)
-             + f" | syscalls per run: io / {HIGHLIGHTED} |",
-             "|---|---|---|---:|" + "---:|" * len(others) + "---:|"]
+    lines = table_head(["workload", "target", "buffer"],
+                       [f"{BASELINE} ns/op", *(f"{name} speed-up" for name in others),
+                        f"syscalls per run: io / {HIGHLIGHTED}"])
     for (workload, target, buffer_size), by_writer in groups.items():
         baseline = by_writer.get(BASELINE)
         speedups = []
         for name in others:
             found = by_writer.get(name)
-            cell = "n/a" if found is None else f"{found.speedup:.2f}x"
+            cell = "n/a" if found is None else ratio(found.speedup, found.speedup_error)
             speedups.append(f"**{cell}**" if name == HIGHLIGHTED and found is not None else cell)
         highlighted = by_writer.get(HIGHLIGHTED)
         calls = (f"{baseline.syscalls:,} / {highlighted.syscalls:,}"
                  if baseline and highlighted and baseline.syscalls is not None and highlighted.syscalls is not None
                  else "n/a")
-        time_cell = f"{baseline.mean_ns:,.1f}" if baseline else "n/a"
+        time_cell = f"{baseline.mean_ns:,.1f} ±{baseline.stdev_ns:,.1f}" if baseline else "n/a"
         lines.append(f"| {workload} | {target} | {buffer_size // 1024} KiB | {time_cell} | "
                      f"{' | '.join(speedups)} | {calls} |")
     return "\n".join(lines)
@@ -250,23 +161,18 @@ RATIOS_EXPLAINED = (
     "pwrite64 calls in one run (constructing the writer, the operations, the flush), "
     "counted by strace on a separate, untimed run."
 )
-NOISE_EXPLAINED = ("A speed-up is *within noise* when it falls short of its bound by less than its own "
-                   "standard deviation (both writers' standard deviations combined).")
 
 
-def _skipped_note() -> List[str]:
-    skipped = skipped_combinations()
-    return ["Not measured: " + "; ".join(skipped) + ".", ""] if skipped else []
-
-
-def results_page(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence[Dict[str, Any]],
+def results_page(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
                  memory: Optional[Dict[str, Dict[str, Any]]], chart_file: str) -> str:
-    """The whole results page: every writer's time, spread and syscalls, and memory."""
+    """The whole results page: every writer's time, spread and syscalls, the zero-copy
+    probe, and memory."""
     parts = ["# ringwriter benchmark results", "", *header, "",
-             "## Targets", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
              "## Time per operation and system calls per run", "",
              f"![speed-up of each writer over io.BufferedWriter]({chart_file})", "",
-             RATIOS_EXPLAINED, "", results_table(rows), "", *_skipped_note()]
+             RATIOS_EXPLAINED, "", NOISE_EXPLAINED, "", results_table(rows), "",
+             *skipped_note(skipped_combinations()),
+             "## Zero copy and memory growth", "", *facts(zero_copy, memory), ""]
     if memory is not None:
         parts += ["## Memory", "", memory_table(memory), "",
                   "Peak RSS: one run of every workload into a file, 64 KiB buffer, in a fresh process "
@@ -275,15 +181,15 @@ def results_page(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence
     return "\n".join(parts)
 
 
-def readme_section(header: Sequence[str], rows: Sequence[Row], evaluated: Sequence[Dict[str, Any]],
-                   results_dir: str, chart_file: str) -> str:
+def readme_section(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
+                   memory: Optional[Dict[str, Dict[str, Any]]], results_dir: str, chart_file: str) -> str:
     """What goes between the README's result markers: paths relative to the repository."""
     return "\n".join([
         *header, "",
         f"![speed-up of each writer over io.BufferedWriter]({results_dir}/{chart_file})", "",
-        summary_table(rows), "", RATIOS_EXPLAINED, "", *_skipped_note(),
-        "Targets:", "", targets_table(evaluated), "", NOISE_EXPLAINED, "",
+        summary_table(rows), "", RATIOS_EXPLAINED, "", NOISE_EXPLAINED, "",
+        *skipped_note(skipped_combinations()), *facts(zero_copy, memory), "",
         f"Every writer's ns/op with its standard deviation, the syscalls of each and memory: "
-        f"[{results_dir}/results.md]({results_dir}/results.md); pyperf's raw data: "
-        f"`{results_dir}/pyperf.json`.",
+        f"[{results_dir}/results.md]({results_dir}/results.md); the numbers: `{results_dir}/results.json`, "
+        f"pyperf's raw data: `{results_dir}/pyperf.json`.",
     ])

@@ -13,8 +13,8 @@ the records and the closing of the handler fall between its markers; since logge
 threads (the 4-thread cases, ringwriter's background flusher), the calls of every
 thread count, and the child reports the bytes each case left in its file.
 
-``zero_copy_probe()`` also checks, from a trace and ringwriter's counters, that a 1 MiB
-payload leaves in the same writev(2) as the bytes already buffered, and is not copied.
+``zero_copy_probe()`` also shows, from a trace and ringwriter's counters, how 1 MiB
+payloads leave after a buffered line (in the same writev(2)?) and what was copied.
 """
 import json
 import os
@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, TypeVar
 
 from logging_workloads import LoggingCase, log_records, logging_cases
 from ringwriter._cli.sinks import FileSink, open_sink
@@ -52,6 +52,19 @@ class TracedCall(NamedTuple):
 def strace_available() -> bool:
     """Whether strace can be run here (Linux with strace installed)."""
     return shutil.which("strace") is not None
+
+
+Counted = TypeVar("Counted")
+
+
+def if_strace(count: Callable[[], Counted], tracing: str, missing: str) -> Optional[Counted]:
+    """``count()`` where strace can run (printing ``tracing`` first), else None (printing
+    ``missing``, what the results will lack)."""
+    if not strace_available():
+        print(f"strace not found: {missing}", flush=True)
+        return None
+    print(tracing, flush=True)
+    return count()
 
 
 def _calls_by_case(log: str, every_thread: bool) -> Dict[int, List[TracedCall]]:
@@ -124,9 +137,9 @@ def count_logging_syscalls(counted: Sequence[LoggingCase]) -> Dict[str, Dict[str
 
 def zero_copy_probe(case: Case) -> Dict[str, Any]:
     """Trace one run of ``case`` (ringwriter, 1 MiB writes) that starts with a buffered
-    100-byte line, and check that every payload leaves in one system call of its own,
-    the first in the same writev as the line, and that ringwriter's counters show only
-    the line copied into the buffer."""
+    100-byte line: how many write syscalls the payloads left in (and how many of those
+    carried a whole payload), what the first one was, and the bytes ringwriter's
+    counters show copied into the buffer (zero copy: the line's only)."""
     traced, printed = _trace("zero-copy", [case])
     # The lseek is the writer's constructor asking for the position.
     writes = [call for call in traced[0] if call.name != "lseek"]
@@ -138,13 +151,7 @@ def zero_copy_probe(case: Case) -> Dict[str, Any]:
         "write_syscalls": len(writes),
         "first_write": f"{writes[0].name} with iov_len {writes[0].lengths}" if writes else "none",
         "bytes_copied": bytes_copied,
-        "passed": (
-            bool(writes)
-            and writes[0].lengths == [len(PROBE_PREFIX), payload_size]
-            and len(writes) == case.operations
-            and all(payload_size in call.lengths for call in writes)
-            and bytes_copied == len(PROBE_PREFIX)
-        ),
+        "write_syscalls_with_a_whole_payload": sum(payload_size in call.lengths for call in writes),
     }
 
 
