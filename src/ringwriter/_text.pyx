@@ -151,6 +151,7 @@ cdef class TextWriter:
 
     # -- writing ---------------------------------------------------------------------
 
+    @cython.always_allow_keywords(False)
     def write(self, s):
         """Write the str ``s``; return its length in characters."""
         if self._ring_writer is not None and type(s) is str and self._copy_into_ring(s):

@@ -6,8 +6,10 @@ and ``benchmarks/run.py`` (pyperf, strace, memory) both take their cases from he
 To add a workload, append it to ``WORKLOADS``; to add a writer, to ``IMPLEMENTATIONS``.
 """
 import _pyio  # type: ignore[import-not-found]  # typeshed has no stub for it
+import csv
 import functools
 import io
+import json
 import os
 import random
 import time
@@ -15,6 +17,7 @@ from itertools import cycle, islice, repeat
 from typing import Any, Callable, Iterator, List, NamedTuple, Sequence
 
 from ringwriter._cli.sinks import Sink
+from ringwriter._text import TextWriter
 from ringwriter._writer import BufferedWriter
 
 BUFFER_SIZES = (8 * 1024, 64 * 1024)
@@ -56,13 +59,15 @@ class Implementation(NamedTuple):
     # False for a writer with no buffer of its own: its buffer size means nothing, and
     # text goes through TextIOWrapper with write_through, one write per line.
     buffered: bool = True
+    # The text layer over this writer: io.TextIOWrapper's arguments, the text class.
+    text_class: Any = io.TextIOWrapper
 
 
 IMPLEMENTATIONS = (
     Implementation(BASELINE, io.BufferedWriter),
     Implementation("_pyio.BufferedWriter", _pyio.BufferedWriter),
     Implementation("os.write per call", OsWritePerCall, buffered=False),
-    Implementation("ringwriter", BufferedWriter),
+    Implementation("ringwriter", BufferedWriter, text_class=TextWriter),
 )
 
 
@@ -73,8 +78,10 @@ class Workload(NamedTuple):
     unit: str
     operations: int
     run: Callable[[Any, int], None]
-    # True: the stream is a TextIOWrapper over the writer, and operations write str.
+    # True: the stream is the implementation's text layer over the writer (utf-8), and
+    # operations write str.
     text: bool = False
+    line_buffering: bool = False
 
 
 def _line(size: int) -> bytes:
@@ -112,12 +119,42 @@ def _writelines(lines: List[bytes]) -> Callable[[Any, int], None]:
     return run
 
 
+def _prints(line: str) -> Callable[[Any, int], None]:
+    def run(stream: Any, count: int) -> None:
+        for _ in repeat(None, count):
+            print(line, file=stream)
+
+    return run
+
+
+def _csv_rows() -> Callable[[Any, int], None]:
+    rows = [[i, f"user{i}", i * 1.5, "café" if i % 3 else "plain", "a,b"] for i in range(100)]
+
+    def run(stream: Any, count: int) -> None:
+        writerow = csv.writer(stream).writerow
+        for row in islice(cycle(rows), count):
+            writerow(row)
+
+    return run
+
+
+_DOCUMENT = [{"id": i, "name": f"item {i}", "tags": ["a", "b", "ü"], "price": i * 0.25, "ok": i % 2 == 0}
+             for i in range(10_000)]
+
+
+def _json_dump(stream: Any, count: int) -> None:
+    for _ in repeat(None, count):
+        json.dump(_DOCUMENT, stream)
+
+
 def _random_sizes(count: int, smallest: int, largest: int, seed: int) -> List[bytes]:
     """``count`` payloads of seeded random sizes: every writer sees the same sequence."""
     sizes = random.Random(seed).choices(range(smallest, largest + 1), k=count)
     longest = _line(largest)
     return [longest[-size:] for size in sizes]
 
+
+_NON_ASCII_LINE = ("é ß 日本 " * 10)[:79] + "\n"
 
 # Operation counts make one run write about 1 MiB (more for the large payloads), so that
 # even a 64 KiB buffer fills and drains many times within a run.
@@ -127,13 +164,21 @@ WORKLOADS = (
     Workload("random 1 B-16 KiB writes", "write", 256, _writes_in_turn(_random_sizes(256, 1, 16 * 1024, seed=4))),
     Workload("1 MiB writes", "write", 16, _writes(_line(1 << 20))),
     Workload("writelines 1000 x 32 B", "writelines call", 32, _writelines([_line(32)] * 1000)),
-    Workload("TextIOWrapper 80-char lines", "line", 13_107, _writes(_line(80).decode()), text=True),
+    Workload("text: 80-char ASCII lines", "line", 13_107, _writes(_line(80).decode()), text=True),
+    Workload("text: 80-char lines, non-ASCII", "line", 9_000, _writes(_NON_ASCII_LINE), text=True),
+    Workload("text: print(line)", "line", 13_107, _prints(_line(80).decode()[:-1]), text=True),
+    Workload("text: csv rows", "row", 36_000, _csv_rows(), text=True),
+    Workload("text: json.dump of 10,000 objects", "dump", 2, _json_dump, text=True),
+    Workload("text: line-buffered lines", "line", 13_107, _writes(_line(80).decode()), text=True,
+             line_buffering=True),
+    Workload("text: 1 MiB strings", "write", 16, _writes(_line(1 << 20).decode()), text=True),
 )
 
 
-def open_text(binary: Any, write_through: bool) -> io.TextIOWrapper:
+def open_text(binary: Any, write_through: bool, text_class: Any = io.TextIOWrapper,
+              line_buffering: bool = False) -> Any:
     """The text stream a text workload writes to, over ``binary``."""
-    return io.TextIOWrapper(binary, encoding="utf-8", write_through=write_through)
+    return text_class(binary, encoding="utf-8", line_buffering=line_buffering, write_through=write_through)
 
 
 class Case(NamedTuple):
@@ -155,7 +200,8 @@ class Case(NamedTuple):
         """The writer over ``raw`` (wrapped in a TextIOWrapper for a text workload)."""
         writer = self.implementation.open(raw, self.buffer_size)
         if self.workload.text:
-            return open_text(writer, write_through=not self.implementation.buffered)
+            return open_text(writer, not self.implementation.buffered, self.implementation.text_class,
+                             self.workload.line_buffering)
         return writer
 
 
