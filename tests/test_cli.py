@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from ringwriter._cli.demo import run_demo
+from ringwriter._cli.workloads import WORKLOADS
 
 
 def test_help_lists_the_commands():
@@ -37,7 +38,7 @@ def test_bench_prints_ratios_and_the_cost_of_each_step(tmp_path):
         capture_output=True, text=True, timeout=300, check=True)
     rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| ")]
     ratios = [row[4].strip() for row in rows if row[2].strip() == "ringwriter"]
-    assert len(ratios) == 6 and all(ratio.endswith("x") and float(ratio[:-1]) > 0 for ratio in ratios)
+    assert len(ratios) == len(WORKLOADS) and all(ratio.endswith("x") and float(ratio[:-1]) > 0 for ratio in ratios)
     costs = {row[1].strip(): row for row in rows if row[1].strip().startswith(("write()", "flush()", "sync("))}
     assert {"write() of 32 B", "flush() of 4 KiB", "sync() (fsync) of 4 KiB"} <= set(costs)
     assert f"a file in {tmp_path}" in costs["sync() (fsync) of 4 KiB"][2]
