@@ -38,6 +38,11 @@ cdef inline void ring_append(Ring *ring, const char *data, Py_ssize_t n) noexcep
     ring.count += n
 
 
+cdef inline void ring_extend(Ring *ring, Py_ssize_t n) noexcept nogil:
+    """Count ``n`` bytes the caller wrote at the tail itself (no wrap) as pending."""
+    ring.count += n
+
+
 cdef inline void ring_consume(Ring *ring, Py_ssize_t n) noexcept nogil:
     """Forget the first ``n`` pending bytes (they were written out)."""
     ring.count -= n

@@ -20,7 +20,7 @@ little earlier, which ``buffer.tell()`` and ``buffer.pending`` show. Over any ot
 buffer the wrapper is exactly what the caller asked for, and makes the stdlib's calls.
 """
 cimport cython
-from libc.string cimport memchr, memcpy
+from libc.string cimport memchr
 
 from ringwriter._ring cimport ring_free
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
@@ -188,10 +188,7 @@ cdef class TextWriter:
             written = _utf8_encode(PyUnicode_DATA(s), kind, length, writer._ring.data + tail % writer._ring.size)
             if written < 0:
                 return False
-            writer._ring.count += written
-            writer._bytes_copied += written
-            if writer._ring.count > writer._largest_pending:
-                writer._largest_pending = writer._ring.count
+            writer._extend(written)
         else:
             return False
         writer._write_calls += 1

@@ -6,7 +6,7 @@ cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_IsContiguous, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
-from ringwriter._ring cimport Ring, ring_append, ring_free, ring_free_linear
+from ringwriter._ring cimport Ring, ring_append, ring_extend, ring_free, ring_free_linear
 from ringwriter._sysdep cimport RINGWRITER_FILEIO_FD, iovec
 
 
@@ -103,6 +103,16 @@ cdef class BufferedWriter:
     @cython.final
     cdef inline void _append(self, const char *data, Py_ssize_t n) noexcept:
         ring_append(&self._ring, data, n)
+        self._count_copied(n)
+
+    @cython.final
+    cdef inline void _extend(self, Py_ssize_t n) noexcept:
+        """``n`` bytes written at the ring's tail by the caller itself (an encoder)."""
+        ring_extend(&self._ring, n)
+        self._count_copied(n)
+
+    @cython.final
+    cdef inline void _count_copied(self, Py_ssize_t n) noexcept:
         self._bytes_copied += n
         if self._ring.count > self._largest_pending:
             self._largest_pending = self._ring.count
