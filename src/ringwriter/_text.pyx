@@ -44,12 +44,6 @@ cdef extern from "Python.h":
     ctypedef unsigned short Py_UCS2
     Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) except -2
 
-cdef enum Codec:
-    OTHER = 0
-    UTF8 = 1
-    ASCII = 2
-    LATIN1 = 3
-
 cdef dict _CODECS = {"utf-8": UTF8, "ascii": ASCII, "iso8859-1": LATIN1}
 cdef object _TextIOWrapper = io.TextIOWrapper
 
@@ -108,19 +102,6 @@ cdef class TextWriter:
     writer's buffer; reading methods raise ``io.UnsupportedOperation``.
     """
 
-    cdef object _wrapper
-    # The ringwriter under the wrapper when write() may copy into its ring itself, else None.
-    cdef BufferedWriter _ring_writer
-    cdef Codec _codec
-    cdef object _newline
-    cdef bint _line_buffering
-    cdef bint _write_through
-    # Whether the wrapper was made write_through for the ring's sake (see the module).
-    cdef bint _wrapper_writes_through_for_ring
-    cdef bint _finalizing
-    cdef dict __dict__
-    cdef object __weakref__
-
     def __init__(self, buffer, encoding=None, errors=None, newline=None, line_buffering=False,
                  write_through=False):
         self._wrapper_writes_through_for_ring = _is_plain_ringwriter(buffer)
@@ -154,6 +135,9 @@ cdef class TextWriter:
     @cython.always_allow_keywords(False)
     def write(self, s):
         """Write the str ``s``; return its length in characters."""
+        return self._write(s)
+
+    cdef object _write(self, object s):
         if self._ring_writer is not None and type(s) is str and self._copy_into_ring(s):
             if self._line_buffering and _needs_line_flush(s):
                 self._ring_writer.flush()

@@ -19,19 +19,17 @@ Output is byte for byte what the stdlib handler writes for the same records and
 formatter; with a plain ``logging.Formatter`` the formatting itself is faster (the
 formatted time is cached per second).
 """
-import codecs
 import datetime
 import io
 import logging
 import logging.handlers
-import math
 import os
 import stat
-import time
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
-from ringwriter import _lifecycle, _stdlib_facts
+from ringwriter import _lifecycle, _record_path, _stdlib_facts
 from ringwriter._flusher import FLUSHER
+from ringwriter._record_path import RecordFormatting
 from ringwriter._text import TextWriter
 from ringwriter._writer import BufferedWriter
 
@@ -47,93 +45,6 @@ _StdlibFileHandler = logging.FileHandler
 _StdlibRotatingFileHandler = logging.handlers.RotatingFileHandler
 _StdlibTimedRotatingFileHandler = logging.handlers.TimedRotatingFileHandler
 
-# Encodings that encode each string alone exactly as a TextIOWrapper encodes the stream.
-_STATELESS_CODECS = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"})
-_CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
-_DEFAULT_MSEC_FORMAT = "%s,%03d"
-# The stdlib's records carry whole milliseconds as floats (``msecs``): ",%03d" of each.
-_HANDLE_RETURNS_RECORD = _stdlib_facts.handle_returns_record()
-_COMMA_MILLISECONDS = {float(milliseconds): ",%03d" % milliseconds for milliseconds in range(1000)}
-
-
-class _PlainFormatting:
-    """``logging.Formatter.format`` (the same in CPython 3.10 to 3.14) for an exact
-    ``logging.Formatter``, in one call instead of eight: the strftime part of the time
-    is kept for the rest of its second and ``%``-style messages are formatted in place.
-    Anything unusual (another converter or style, a failing format) takes the stdlib's
-    own methods, so errors and output are the stdlib's."""
-
-    def __init__(self) -> None:
-        # The second [start, end) last formatted, the settings it was formatted with, and
-        # the text: one tuple, replaced whole, so that a reader in another thread never
-        # sees the parts of two different seconds.
-        self._second: Tuple[float, float, Any, Any, Any, Any, str] = (0.0, 0.0, None, None, None, None, "")
-
-    def asctime(self, formatter: logging.Formatter, record: logging.LogRecord) -> str:
-        created = record.created
-        converter = formatter.converter
-        datefmt = formatter.datefmt
-        time_format = formatter.default_time_format
-        msec_format = formatter.default_msec_format
-        start, end, cached_converter, cached_datefmt, cached_time_format, cached_msec_format, formatted = self._second
-        if not (start <= created < end and converter is cached_converter and datefmt is cached_datefmt
-                and time_format is cached_time_format and msec_format is cached_msec_format):
-            if converter not in _CACHEABLE_CONVERTERS:
-                return formatter.formatTime(record, datefmt)
-            formatted = time.strftime(datefmt or time_format, converter(created))
-            start = float(math.floor(created))
-            self._second = (start, start + 1.0, converter, datefmt, time_format, msec_format, formatted)
-        if datefmt or not msec_format:
-            return formatted
-        if msec_format == _DEFAULT_MSEC_FORMAT:
-            try:
-                return formatted + _COMMA_MILLISECONDS[record.msecs]
-            except (KeyError, TypeError):
-                pass  # not a whole number of milliseconds: "%03d" decides
-        return msec_format % (formatted, record.msecs)
-
-    def format(self, formatter: logging.Formatter, record: logging.LogRecord) -> str:
-        msg = record.msg
-        if type(record) is logging.LogRecord:
-            message = msg if type(msg) is str else str(msg)
-            if record.args:
-                message = message % record.args
-            record.message = message
-        else:
-            record.message = record.getMessage()
-        style = formatter._style
-        if type(style) is logging.PercentStyle and not style._defaults:  # type: ignore[attr-defined]
-            fmt = style._fmt
-            if "%(asctime)" in fmt:
-                record.asctime = self.asctime(formatter, record)
-            try:
-                text = fmt % record.__dict__
-            except Exception:
-                text = formatter.formatMessage(record)  # raises as the stdlib does
-        else:
-            if formatter.usesTime():
-                record.asctime = self.asctime(formatter, record)
-            text = formatter.formatMessage(record)
-        if record.exc_info and not record.exc_text:
-            record.exc_text = formatter.formatException(record.exc_info)
-        if record.exc_text:
-            if text[-1:] != "\n":
-                text += "\n"
-            text += record.exc_text
-        if record.stack_info:
-            if text[-1:] != "\n":
-                text += "\n"
-            text += formatter.formatStack(record.stack_info)
-        return text
-
-
-def _at_flush_level(record: logging.LogRecord, flush_level: int) -> bool:
-    try:
-        return record.levelno >= flush_level
-    except TypeError:
-        return False  # a record made without a level (logging.makeLogRecord)
-
-
 def _costs_a_system_call_to_flush(stream: Any) -> bool:
     """Whether ``stream`` sits on a descriptor (so each stdlib flush is a write(2))."""
     try:
@@ -141,21 +52,6 @@ def _costs_a_system_call_to_flush(stream: Any) -> bool:
     except Exception:  # io.UnsupportedOperation, AttributeError, a closed stream's ValueError
         return False
     return True
-
-
-def _direct_encoding(stream: Any) -> Optional[str]:
-    """The codec to encode records with and write them straight to the ringwriter under
-    ``stream``, or None when ``stream`` must be written as text."""
-    writer = getattr(stream, "buffer", None)
-    if not isinstance(writer, BufferedWriter) or not getattr(stream, "write_through", False):
-        return None
-    if os.linesep != "\n":
-        return None  # the text layer translates newlines
-    try:
-        name = codecs.lookup(stream.encoding).name
-    except (LookupError, TypeError):
-        return None
-    return name if name in _STATELESS_CODECS else None
 
 
 def _text_over_ringwriter(raw: io.FileIO, mode: str, buffer_size: int, encoding: Optional[str],
@@ -187,46 +83,11 @@ class _BufferedFlushPolicy(_Handler):
         self.flush_level: int = logging._checkLevel(flush_level)  # type: ignore[attr-defined]
         self.flush_interval = flush_interval
         self.scheduled_by = 0
-        self._plain_formatting = _PlainFormatting()
-        self._use_stream(None)
+        self._formatting = RecordFormatting()
 
-    def _use_stream(self, stream: Any) -> None:
-        """Remember how to write records to ``stream``: encoded, straight to its
-        ringwriter, when its encoding allows it, else as text."""
-        encoding = _direct_encoding(stream) if stream is not None else None
-        self._direct_stream: Any = stream if encoding is not None else None
-        self._encoding: Any = encoding
-        self._encoding_errors: Any = stream.errors if encoding is not None else None
-        self._write_encoded: Any = stream.buffer.write if encoding is not None else None
-
-    def handle(self, record: logging.LogRecord) -> Any:
-        """``logging.Handler.handle``; with no filters, without its three method calls."""
-        lock = self.lock
-        if self.filters or lock is None:
-            return super().handle(record)
-        with lock:
-            self.emit(record)
-        return record if _HANDLE_RETURNS_RECORD else True
-
-    def format(self, record: logging.LogRecord) -> str:
-        """``logging.Handler.format``: the same text, faster for a plain Formatter."""
-        formatter = self.formatter or logging._defaultFormatter  # type: ignore[attr-defined]
-        if type(formatter) is logging.Formatter:
-            return self._plain_formatting.format(formatter, record)
-        return formatter.format(record)
-
-    def _write_record(self, record: logging.LogRecord) -> None:
-        """Write one formatted record to self.stream, then flush if its level asks."""
-        text = self.format(record) + self.terminator
-        stream = self.stream
-        if stream is self._direct_stream and stream is not None:
-            self._write_encoded(text.encode(self._encoding, self._encoding_errors))
-        else:
-            stream.write(text)
-        if _at_flush_level(record, self.flush_level):
-            stream.flush()
-        elif self.scheduled_by != FLUSHER.generation:
-            FLUSHER.ensure(self, self.flush_interval)
+    handle = _record_path.handle
+    format = _record_path.format_record
+    _write_record = _record_path.write_record
 
     def flush_due(self) -> None:
         """Called by the background flusher when the interval is over."""
@@ -280,7 +141,7 @@ class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore
         text = self.format(record) + self.terminator
         self._held.append((record, text))
         self._held_characters += len(text)
-        if self._held_characters >= self.buffer_size or _at_flush_level(record, self.flush_level):
+        if self._held_characters >= self.buffer_size or _record_path.at_flush_level(record, self.flush_level):
             self._hand_over_held_records()
         elif self.scheduled_by != FLUSHER.generation:
             FLUSHER.ensure(self, self.flush_interval)
@@ -400,7 +261,6 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
         except BaseException:
             raw.close()
             raise
-        self._use_stream(stream)
         self._regular_file = stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
         return stream
 
@@ -423,6 +283,9 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
             raise
         except Exception:
             self.handleError(record)
+
+
+_record_path.run_emit_in_c_for(_FileFlushPolicy.emit)
 
 
 class FileHandler(_FileFlushPolicy, _StdlibFileHandler):

@@ -1,0 +1,30 @@
+# ringwriter.TextWriter at the C level, for the compiled record path (_record_path.pyx)
+# to hand it a formatted record without a Python method call.
+from ringwriter._writer cimport BufferedWriter
+
+
+cdef enum Codec:
+    OTHER = 0
+    UTF8 = 1
+    ASCII = 2
+    LATIN1 = 3
+
+
+cdef class TextWriter:
+    cdef object _wrapper
+    # The ringwriter under the wrapper when write() may copy into its ring itself, else None.
+    cdef BufferedWriter _ring_writer
+    cdef Codec _codec
+    cdef object _newline
+    cdef bint _line_buffering
+    cdef bint _write_through
+    # Whether the wrapper was made write_through for the ring's sake (see the module).
+    cdef bint _wrapper_writes_through_for_ring
+    cdef bint _finalizing
+    cdef dict __dict__
+    cdef object __weakref__
+
+    cdef int _choose_path(self) except -1
+    # write(s) without the method call: the characters written, as io.TextIOWrapper.write.
+    cdef object _write(self, object s)
+    cdef bint _copy_into_ring(self, str s) except -1
