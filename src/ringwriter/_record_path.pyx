@@ -5,7 +5,8 @@
 whose ``emit``, ``format`` and ``filter`` are ringwriter's own, it runs the whole emit
 here: format the record, hand the text to the file's TextWriter (which copies it into
 the ring), apply the flush policy, with no Python frame in between. Anything else calls
-the handler's own methods, so a subclass that overrides one still gets what it asked for.
+the handler's own methods, so a subclass or an instance that replaces one still gets
+what it asked for.
 
 ``format_record`` is ``logging.Handler.format``. For an exact ``logging.Formatter`` with
 a ``%``-style format and no defaults, the format string is parsed once into literal
@@ -19,6 +20,12 @@ because the operations that raise are the same (``msg % args``, ``str()`` of the
 message, the converter, ``strftime``). When a field cannot be rendered (a missing key, a
 conversion the value refuses), the stdlib's ``formatMessage`` formats the record and
 raises its own error. Any other formatter or style formats the record itself.
+
+Attributes are read from an object's ``__dict__`` when its class has no data descriptor
+of that name (then the instance's value is what ``getattr`` returns), and what is true of
+a class (its methods, its descriptors) is checked again only when the class changes:
+CPython gives a class a new version tag whenever one of its attributes, or a base's,
+is set or deleted.
 """
 from cpython.object cimport PyObject
 
@@ -34,9 +41,11 @@ from ringwriter import _stdlib_facts
 from ringwriter._flusher import FLUSHER
 
 cdef extern from "Python.h":
-    PyObject *PyDict_GetItem(object mapping, object key)
+    ctypedef struct PyTypeObject:
+        unsigned int tp_version_tag
     str PyUnicode_Format(object format, object args)
     str PyUnicode_Join(object separator, object seq)
+    dict PyObject_GenericGetDict(object instance, void *context)
 
 cdef object _LogRecord = logging.LogRecord
 cdef object _record_get_message = logging.LogRecord.getMessage
@@ -46,11 +55,19 @@ cdef object _stdlib_handle = logging.Handler.handle
 cdef object _stdlib_filter = logging.Filterer.filter
 cdef object _logging = logging
 cdef object _time = time
+cdef object _MISSING = object()
 cdef tuple _CACHEABLE_CONVERTERS = (time.localtime, time.gmtime)
-# A Formatter's methods that format() calls: one set on an instance is the caller's
-# choice of formatting, which the stdlib's own format() then honours.
-cdef frozenset _FORMATTER_METHODS = frozenset({
-    "format", "formatTime", "formatMessage", "usesTime", "formatException", "formatStack"})
+# The Formatter methods that Formatter.format calls.
+cdef tuple _FORMATTER_METHODS = ("format", "formatTime", "formatMessage", "usesTime", "formatException",
+                                 "formatStack")
+cdef tuple _FORMATTER_ORIGINALS = tuple([getattr(logging.Formatter, name) for name in _FORMATTER_METHODS])
+# What the compiled path reads of a handler, a formatter and a record.
+cdef tuple _HANDLER_ATTRIBUTES = ("lock", "filters", "stream", "terminator", "formatter", "flush_level",
+                                  "scheduled_by", "flush_interval", "_rotates", "_formatting")
+cdef tuple _FORMATTER_TIME_SETTINGS = ("converter", "default_time_format", "default_msec_format")
+cdef tuple _FORMATTER_ATTRIBUTES = ("_style", "datefmt") + _FORMATTER_TIME_SETTINGS
+cdef tuple _RECORD_ATTRIBUTES = ("msg", "args", "created", "msecs", "levelno", "exc_info", "exc_text",
+                                 "stack_info", "message", "asctime")
 cdef str _DEFAULT_MSEC_FORMAT = "%s,%03d"
 # The stdlib's records carry whole milliseconds as floats: ",%03d" of each, made once.
 cdef tuple _COMMA_MILLISECONDS = tuple([",%03d" % milliseconds for milliseconds in range(1000)])
@@ -62,6 +79,90 @@ cdef bint _HANDLE_RETURNS_RECORD = _stdlib_facts.handle_returns_record()
 _CONVERSION = re.compile(
     r"%(?:\((?P<key>[^()]*)\)(?P<spec>[-+ #0]*[0-9]*(?:\.[0-9]*)?[hlL]?[diouxXeEfFgGcrsa])|(?P<percent>%))")
 
+
+# -- classes, checked once per version ---------------------------------------------------
+
+cdef inline unsigned int _version(cls) noexcept:
+    return (<PyTypeObject *>cls).tp_version_tag
+
+
+cdef bint _has_data_descriptor(cls, tuple names) except -1:
+    """Whether ``cls`` has a data descriptor (which getattr prefers to the instance's
+    dict) under one of ``names``."""
+    for name in names:
+        kind = type(getattr(cls, name, None))
+        if hasattr(kind, "__set__") or hasattr(kind, "__delete__"):
+            return True
+    return False
+
+
+cdef class _ClassFacts:
+    """What is true of one class, valid while its version tag is unchanged (0: unknown)."""
+
+    def __cinit__(self):
+        self.values = {}
+
+    cdef object cls
+    cdef unsigned int version
+    cdef bint plain   # no data descriptor over the attributes read from instance dicts
+    cdef tuple methods
+    cdef bint stdlib_methods  # the methods are the ones learn() was told to expect
+    # The class's own values of those attributes that an instance reads as they are
+    # (not descriptors: a function would be bound).
+    cdef dict values
+
+    cdef bint current(self, cls) noexcept:
+        return cls is self.cls and self.version != 0 and _version(cls) == self.version
+
+    cdef int learn(self, cls, tuple attributes, tuple method_names, tuple expected=None) except -1:
+        self.cls = cls
+        self.plain = not _has_data_descriptor(cls, attributes)
+        self.values = {}
+        for name in attributes:
+            value = getattr(cls, name, _MISSING)
+            if value is not _MISSING and not hasattr(type(value), "__get__"):
+                self.values[name] = value
+        self.methods = tuple([getattr(cls, name, None) for name in method_names])
+        self.stdlib_methods = expected is not None and self.methods == expected
+        self.version = _version(cls)  # after the lookups, which give the class a tag
+        return 0
+
+
+cdef _ClassFacts _record_class = _ClassFacts()
+cdef _ClassFacts _NO_FACTS = _ClassFacts()  # nothing known: every attribute through getattr
+cdef _ClassFacts _formatter_class = _ClassFacts()
+
+
+cdef bint _plain_record(record) except -1:
+    """An exact LogRecord whose class is the stdlib's as it was: attributes in its dict,
+    getMessage the stdlib's."""
+    cls = type(record)
+    if cls is not _LogRecord:
+        return False
+    if not _record_class.current(cls):
+        _record_class.learn(cls, _RECORD_ATTRIBUTES, ("getMessage",), (_record_get_message,))
+    return _record_class.plain and _record_class.stdlib_methods
+
+
+cdef bint _plain_formatter_class() except -1:
+    """Whether logging.Formatter's methods and attributes are still the stdlib's."""
+    if not _formatter_class.current(_Formatter):
+        _formatter_class.learn(_Formatter, _FORMATTER_ATTRIBUTES, _FORMATTER_METHODS, _FORMATTER_ORIGINALS)
+    return _formatter_class.plain and _formatter_class.stdlib_methods
+
+
+cdef inline object _read(instance, dict attributes, _ClassFacts facts, str name):
+    """``instance.name`` for an instance whose class (described by ``facts``) has no
+    data descriptor ``name``: its own value, else its class's."""
+    value = attributes.get(name, _MISSING)
+    if value is _MISSING:
+        value = facts.values.get(name, _MISSING)
+        if value is _MISSING:
+            return getattr(instance, name)
+    return value
+
+
+# -- the format, compiled ----------------------------------------------------------------
 
 cdef class _Field:
     """One ``%(key)...`` of a format: the record attribute and the conversion to apply
@@ -104,87 +205,146 @@ cdef tuple _parse_percent_format(str fmt):
 
 
 cdef class RecordFormatting:
-    """``logging.Handler.format`` for one handler: the compiled form of its formatter's
-    format, and the date and time of the second it last formatted."""
+    """One handler's compiled record path: what it knows of the handler's class and
+    lock, its formatter's format parsed into fields, and the date and time of the second
+    (and the millisecond) it last formatted."""
 
+    cdef _ClassFacts _handler_class
+    cdef object _lock
+    cdef object _acquire
+    cdef object _release
     # The formatter the fields below describe, and what was true of it then.
     cdef object _formatter
     cdef object _style
     cdef object _fmt
     cdef Py_ssize_t _formatter_attributes
+    cdef unsigned int _formatter_class_version
+    # converter, default_time_format and default_msec_format, when the formatter takes
+    # them from its class (None: it has one of its own, read at each record).
+    cdef tuple _class_time_settings
+    # Whether the handler's instance has its own filter, emit or format, as of when its
+    # dict had _handler_attributes entries (an attribute set adds one).
+    cdef Py_ssize_t _handler_attributes
+    cdef bint _handler_overrides
     # The literal text and fields of the format; None when the formatter formats.
     cdef tuple _segments
     cdef bint _uses_time
     # The second [start, start + 1) last formatted, the settings it was formatted with,
-    # and the text.
+    # its strftime text, and the last millisecond's full text.
     cdef double _second_start
     cdef object _second_converter
     cdef object _second_datefmt
     cdef object _second_time_format
     cdef str _second_text
+    cdef double _millisecond
+    cdef object _millisecond_format
+    cdef str _millisecond_text
 
     def __cinit__(self):
+        self._handler_class = _ClassFacts()
         self._second_start = math.inf
+        self._millisecond = -1.0
+
+    cdef bint _handler_is_plain(self, handler) except -1:
+        """Whether the handler's class reads its attributes from the instance and
+        filters, formats and emits with ringwriter's methods."""
+        cls = type(handler)
+        if not self._handler_class.current(cls):
+            self._handler_class.learn(cls, _HANDLER_ATTRIBUTES, ("filter", "format", "emit"))
+        return self._handler_class.plain
+
+    cdef bint _instance_overrides(self, dict attributes) except -1:
+        """Whether the handler instance has its own filter, emit or format."""
+        if len(attributes) != self._handler_attributes:
+            self._handler_overrides = any([name in attributes for name in ("filter", "emit", "format")])
+            self._handler_attributes = len(attributes)
+        return self._handler_overrides
+
+    # -- formatting ----------------------------------------------------------------------
 
     cdef int _compile(self, formatter) except -1:
         self._formatter = formatter
         self._segments = None
-        attributes = formatter.__dict__
+        attributes = PyObject_GenericGetDict(formatter, NULL) if type(formatter) is _Formatter else {}
         self._formatter_attributes = len(attributes)
         style = self._style = getattr(formatter, "_style", None)
         self._fmt = getattr(style, "_fmt", None)
         if (type(formatter) is not _Formatter or type(style) is not _PercentStyle or type(self._fmt) is not str
-                or style._defaults or not _FORMATTER_METHODS.isdisjoint(attributes)):
+                or style._defaults or any([name in attributes for name in _FORMATTER_METHODS])):
             return 0
         self._segments = _parse_percent_format(self._fmt)
         self._uses_time = "%(asctime)" in self._fmt  # PercentStyle.usesTime
+        _plain_formatter_class()
+        self._formatter_class_version = _formatter_class.version
+        self._class_time_settings = None
+        if not any([name in attributes for name in _FORMATTER_TIME_SETTINGS]):
+            self._class_time_settings = tuple([getattr(_Formatter, name) for name in _FORMATTER_TIME_SETTINGS])
         return 0
 
-    cdef bint _compiled_for(self, formatter) except -1:
-        """Whether the compiled form still describes ``formatter``: the same object, no
-        attribute added to it, the same style and format string."""
-        if formatter is not self._formatter:
-            return False
-        if len(formatter.__dict__) != self._formatter_attributes:
-            return False
+    cdef dict _compiled_for(self, formatter):
+        """The formatter's attributes when the compiled form still describes it (the
+        same object, no attribute added, the same style and format string, the class
+        unchanged), else None."""
+        if formatter is not self._formatter or type(formatter) is not _Formatter:
+            return None
+        cdef dict attributes = PyObject_GenericGetDict(formatter, NULL)
+        if (len(attributes) != self._formatter_attributes or not _plain_formatter_class()
+                or _formatter_class.version != self._formatter_class_version):
+            return None
         style = self._style
-        return formatter._style is style and (style is None or (style._fmt is self._fmt and not style._defaults))
+        if _read(formatter, attributes, _formatter_class, "_style") is not style:
+            return None
+        cdef dict style_attributes = PyObject_GenericGetDict(style, NULL)
+        if style_attributes.get("_fmt") is not self._fmt or style_attributes.get("_defaults"):
+            return None
+        return attributes
 
     def format(self, handler, record):
-        """``handler.format(record)`` as ``logging.Handler.format`` computes it."""
+        """``handler.format(record)``, as ``logging.Handler.format`` computes it."""
         return self._format(handler, record, None)
 
     cdef object _format(self, handler, record, object terminator):
         """The handler's text for ``record``; with ``terminator`` (a str) appended when
         it is not None."""
         formatter = handler.formatter or _logging._defaultFormatter
-        if not self._compiled_for(formatter):
+        return self._format_with(formatter, record, terminator)
+
+    cdef object _format_with(self, formatter, record, object terminator):
+        cdef dict attributes = self._compiled_for(formatter)
+        if attributes is None:
             self._compile(formatter)
-        if self._segments is not None:
-            return self._format_compiled(formatter, record, terminator)
+            attributes = self._compiled_for(formatter)
+        if self._segments is not None and attributes is not None:
+            return self._format_compiled(formatter, attributes, record, terminator)
         text = formatter.format(record)
         return text if terminator is None else text + terminator
 
-    cdef str _format_compiled(self, formatter, record, object terminator):
+    cdef str _format_compiled(self, formatter, dict formatter_attributes, record, object terminator):
         """``logging.Formatter.format`` for a compiled ``%`` format."""
-        cdef dict values = record.__dict__
-        cdef bint appended
-        if type(record) is _LogRecord and type(record).getMessage is _record_get_message:
+        cdef dict values = PyObject_GenericGetDict(record, NULL)
+        cdef bint plain = _plain_record(record)
+        if plain:
             values["message"] = _message(record, values)
-            appended = values.get("exc_info") or values.get("exc_text") or values.get("stack_info")
         else:
             record.message = record.getMessage()
-            appended = record.exc_info or record.exc_text or record.stack_info
         if self._uses_time:
-            record.asctime = self._asctime(formatter, record)
+            asctime = self._asctime(formatter, formatter_attributes, record, values, plain)
+            if plain:
+                values["asctime"] = asctime
+            else:
+                record.asctime = asctime
+        cdef bint appended
+        if plain:
+            appended = values.get("exc_info") or values.get("exc_text") or values.get("stack_info")
+        else:
+            appended = record.exc_info or record.exc_text or record.stack_info
         cdef list pieces
         try:
-            pieces = self._render(values)
+            pieces = self._render(values, None if appended else terminator)
         except Exception:
             text = formatter.formatMessage(record)  # raises as the stdlib does
         else:
-            if terminator is not None and not appended:
-                pieces.append(terminator)
+            if not appended:
                 return PyUnicode_Join("", pieces)
             text = PyUnicode_Join("", pieces)
         if appended:
@@ -200,56 +360,70 @@ cdef class RecordFormatting:
                 text = text + formatter.formatStack(record.stack_info)
         return text if terminator is None else text + terminator
 
-    cdef list _render(self, dict values):
-        """The pieces of ``fmt % values``: literals, and each field formatted alone."""
-        cdef list pieces = []
-        cdef PyObject *found
+    cdef list _render(self, dict values, object terminator):
+        """The pieces of ``fmt % values`` (literals, and each field formatted alone),
+        then ``terminator`` unless it is None."""
+        cdef tuple segments = self._segments
+        cdef Py_ssize_t count = len(segments)
+        cdef list pieces = [None] * (count + (terminator is not None))
+        cdef Py_ssize_t i
         cdef _Field field
-        for segment in self._segments:
+        for i in range(count):
+            segment = segments[i]
             if type(segment) is str:
-                pieces.append(segment)
+                pieces[i] = segment
                 continue
             field = <_Field>segment
-            found = PyDict_GetItem(values, field.key)
-            if found is NULL:
+            value = values.get(field.key, _MISSING)
+            if value is _MISSING:
                 raise KeyError(field.key)
-            value = <object>found
             if field.spec is None:
-                pieces.append(value if type(value) is str else str(value))
+                pieces[i] = value if type(value) is str else str(value)
             else:
-                pieces.append(PyUnicode_Format(field.spec, (value,)))
+                pieces[i] = PyUnicode_Format(field.spec, (value,))
+        if terminator is not None:
+            pieces[count] = terminator
         return pieces
 
-    cdef object _asctime(self, formatter, record):
+    cdef object _asctime(self, formatter, dict attributes, record, dict values, bint plain):
         """``formatter.formatTime(record, formatter.datefmt)``, the strftime part kept
         for the rest of its second."""
-        created = record.created
-        converter = formatter.converter
-        datefmt = formatter.datefmt
-        time_format = formatter.default_time_format
-        msec_format = formatter.default_msec_format
+        created = values.get("created", _MISSING) if plain else _MISSING
+        if created is _MISSING:
+            created = record.created
+        datefmt = _read(formatter, attributes, _formatter_class, "datefmt")
+        cdef tuple settings = self._class_time_settings
+        if settings is None:
+            settings = tuple([_read(formatter, attributes, _formatter_class, name) for name in _FORMATTER_TIME_SETTINGS])
+        converter, time_format, msec_format = settings
         cdef double seconds
+        text = None
         if (type(created) is float and converter is self._second_converter and datefmt is self._second_datefmt
                 and time_format is self._second_time_format):
             seconds = created
             if self._second_start <= seconds < self._second_start + 1.0:
                 text = self._second_text
-            else:
-                text = self._strftime(formatter, record, created, converter, datefmt, time_format)
-        else:
-            text = self._strftime(formatter, record, created, converter, datefmt, time_format)
         if text is None:
-            return formatter.formatTime(record, datefmt)
+            text = self._strftime(created, converter, datefmt, time_format)
+            if text is None:
+                return formatter.formatTime(record, datefmt)
         if datefmt or not msec_format:
             return text
-        msecs = record.msecs
-        if msec_format == _DEFAULT_MSEC_FORMAT and type(msecs) is float:
+        msecs = values.get("msecs", _MISSING) if plain else _MISSING
+        if msecs is _MISSING:
+            msecs = record.msecs
+        if type(msecs) is float and text is self._second_text:
             seconds = msecs
-            if 0.0 <= seconds < 1000.0 and seconds == <double><int>seconds:
-                return text + <str>_COMMA_MILLISECONDS[<int>seconds]
+            if seconds == self._millisecond and msec_format is self._millisecond_format:
+                return self._millisecond_text
+            if msec_format == _DEFAULT_MSEC_FORMAT and 0.0 <= seconds < 1000.0 and seconds == <double><int>seconds:
+                self._millisecond = seconds
+                self._millisecond_format = msec_format
+                self._millisecond_text = text + <str>_COMMA_MILLISECONDS[<int>seconds]
+                return self._millisecond_text
         return msec_format % (text, msecs)
 
-    cdef object _strftime(self, formatter, record, created, converter, datefmt, time_format):
+    cdef object _strftime(self, created, converter, datefmt, time_format):
         """The strftime part of the time, remembered for its second; None for a
         converter whose result may not hold for a second (the formatter formats)."""
         if converter not in _CACHEABLE_CONVERTERS:
@@ -261,18 +435,29 @@ cdef class RecordFormatting:
             self._second_datefmt = datefmt
             self._second_time_format = time_format
             self._second_text = text
+            self._millisecond = -1.0
         return text
+
+    # -- the handler -----------------------------------------------------------------------
+
+    cdef int _acquire_lock(self, lock) except -1:
+        if lock is not self._lock:
+            self._acquire = lock.acquire
+            self._release = lock.release
+            self._lock = lock
+        self._acquire()
+        return 0
 
 
 cdef object _message(record, dict values):
-    """``LogRecord.getMessage`` of an exact LogRecord, from its attributes."""
-    cdef PyObject *msg = PyDict_GetItem(values, "msg")
-    cdef PyObject *args = PyDict_GetItem(values, "args")
-    if msg is NULL or args is NULL:
+    """``LogRecord.getMessage`` of a plain LogRecord, from its attributes."""
+    msg = values.get("msg", _MISSING)
+    args = values.get("args", _MISSING)
+    if msg is _MISSING or args is _MISSING:
         return record.getMessage()  # raises the stdlib's AttributeError
-    message = <object>msg if type(<object>msg) is str else str(<object>msg)
-    if <object>args:
-        message = message % <object>args
+    message = msg if type(msg) is str else str(msg)
+    if args:
+        message = message % args
     return message
 
 
@@ -287,38 +472,41 @@ def run_emit_in_c_for(emit):
     _file_emit = emit
 
 
-cdef inline bint _is_own(handler, dict attributes, str name, function) except -1:
-    """Whether ``handler.name`` is ``function``: not set on the instance, and the class's."""
-    return PyDict_GetItem(attributes, name) is NULL and getattr(type(handler), name) is function
-
-
 def handle(handler, record):
     """``logging.Handler.handle``: filter the record, then emit it under the handler's
     lock. With no filters, a file handler's own emit runs in C."""
-    lock = handler.lock
-    cdef dict attributes = handler.__dict__
-    if lock is None or handler.filters or not _is_own(handler, attributes, "filter", _stdlib_filter):
+    cdef dict attributes = PyObject_GenericGetDict(handler, NULL)
+    formatting = attributes.get("_formatting")
+    if type(formatting) is not RecordFormatting or not (<RecordFormatting>formatting)._handler_is_plain(handler):
         return _stdlib_handle(handler, record)
-    lock.acquire()
+    cdef RecordFormatting path = <RecordFormatting>formatting
+    cdef _ClassFacts facts = path._handler_class
+    cdef tuple methods = facts.methods
+    lock = _read(handler, attributes, facts, "lock")
+    if (lock is None or _read(handler, attributes, facts, "filters") or methods[0] is not _stdlib_filter
+            or path._instance_overrides(attributes)):
+        return _stdlib_handle(handler, record)
+    path._acquire_lock(lock)
     try:
-        if _file_emit is not None and _is_own(handler, attributes, "emit", _file_emit):
-            _emit_to_file(handler, attributes, record)
+        if methods[2] is _file_emit:
+            _emit_to_file(handler, attributes, path, record)
         else:
             handler.emit(record)
     finally:
-        lock.release()
+        path._release()
     return record if _HANDLE_RETURNS_RECORD else True
 
 
-cdef int _emit_to_file(handler, dict attributes, record) except -1:
+cdef int _emit_to_file(handler, dict attributes, RecordFormatting path, record) except -1:
     """The file handlers' emit, for an open stream that does not rotate; otherwise the
     handler's own emit opens the file or rolls it over first."""
-    stream = handler.stream
-    if stream is None or handler._rotates:
+    cdef _ClassFacts facts = path._handler_class
+    stream = _read(handler, attributes, facts, "stream")
+    if stream is None or _read(handler, attributes, facts, "_rotates"):
         handler.emit(record)
         return 0
     try:
-        _write(handler, attributes, stream, record)
+        _write(handler, attributes, path, stream, record)
     except RecursionError:
         raise
     except Exception:
@@ -335,14 +523,20 @@ def format_record(handler, record):
 def write_record(handler, record):
     """Write one formatted record to ``handler.stream``, then flush if its level asks
     (or make sure the background flusher will)."""
-    _write(handler, handler.__dict__, handler.stream, record)
+    cdef RecordFormatting path = <RecordFormatting>handler._formatting
+    if path._handler_is_plain(handler):
+        _write(handler, PyObject_GenericGetDict(handler, NULL), path, handler.stream, record)
+    else:
+        _write(handler, {}, path, handler.stream, record)  # every attribute through getattr
 
 
-cdef int _write(handler, dict attributes, stream, record) except -1:
-    terminator = handler.terminator
-    if _is_own(handler, attributes, "format", format_record):
-        text = (<RecordFormatting>handler._formatting)._format(
-            handler, record, terminator if type(terminator) is str else None)
+cdef int _write(handler, dict attributes, RecordFormatting path, stream, record) except -1:
+    """``attributes``: the handler's, when its class is plain (else empty: getattr)."""
+    cdef _ClassFacts facts = path._handler_class if attributes else _NO_FACTS
+    terminator = _read(handler, attributes, facts, "terminator")
+    if attributes and path._handler_class.methods[1] is format_record and not path._instance_overrides(attributes):
+        formatter = _read(handler, attributes, facts, "formatter") or _logging._defaultFormatter
+        text = path._format_with(formatter, record, terminator if type(terminator) is str else None)
         if type(terminator) is not str:
             text = text + terminator
     else:
@@ -351,16 +545,19 @@ cdef int _write(handler, dict attributes, stream, record) except -1:
         (<TextWriter>stream)._write(text)
     else:
         stream.write(text)
-    if at_flush_level(record, handler.flush_level):
+    if at_flush_level(record, _read(handler, attributes, facts, "flush_level")):
         stream.flush()
-    elif handler.scheduled_by != FLUSHER.generation:
-        FLUSHER.ensure(handler, handler.flush_interval)
+    elif _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
+        FLUSHER.ensure(handler, _read(handler, attributes, facts, "flush_interval"))
     return 0
 
 
 cpdef bint at_flush_level(record, flush_level) except -1:
     """Whether ``record`` is at ``flush_level`` or above (a record without a level is not)."""
+    levelno = record.levelno
+    if type(levelno) is int and type(flush_level) is int:
+        return levelno >= flush_level
     try:
-        return record.levelno >= flush_level
+        return levelno >= flush_level
     except TypeError:
         return False  # a record made without a level (logging.makeLogRecord)
