@@ -575,13 +575,15 @@ MESSAGES = {
 
 @pytest.mark.parametrize("case", MESSAGES)
 def test_messages_and_arguments(tmp_path, case):
+    """Through a format with text around the message, then through the message alone."""
     msg, args = MESSAGES[case]
 
-    def records():
-        return [make_record(msg, args), make_record("after %s", (case,), created=T0 + 0.5)]
+    def scenario(feed):
+        for fmt in ("%(levelname)s:%(message)s|%(message)r", "%(message)s"):
+            feed.handler.setFormatter(logging.Formatter(fmt))
+            feed.emit(make_record(msg, args), make_record("after %s", (case,), created=T0 + 0.5))
 
-    assert_identical(formatted_by(lambda: logging.Formatter("%(levelname)s:%(message)s|%(message)r"), records),
-                     tmp_path)
+    assert_identical(scenario, tmp_path)
 
 
 def _record_of_a_subclass():
