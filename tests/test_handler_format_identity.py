@@ -598,9 +598,7 @@ def _record_with_its_own_get_message():
 
 @pytest.mark.parametrize("records", [
     _record_of_a_subclass,
-    pytest.param(_record_with_its_own_get_message, marks=pytest.mark.xfail(strict=True, reason=(
-        "ringwriter's _PlainFormatting.format builds the message of an exact LogRecord itself "
-        "(msg % args), ignoring a getMessage set on the instance, which Formatter.format calls"))),
+    _record_with_its_own_get_message,
 ])
 def test_records_that_make_their_own_message(tmp_path, records):
     assert_identical(formatted_by(lambda: logging.Formatter("%(message)s"), records), tmp_path)
@@ -832,21 +830,11 @@ def _assigned_after_set_formatter(attribute, value):
     return scenario
 
 
-def _ignored_instance_attribute(attribute):
-    return pytest.mark.xfail(strict=True, reason=(
-        f"{attribute} assigned on a logging.Formatter instance is ignored: ringwriter's fast path "
-        "(_PlainFormatting) tests type(formatter) is logging.Formatter, then formats with its own code "
-        "instead of calling the instance's methods as logging.Formatter.format does"))
-
-
 ASSIGNED = {
-    "formatTime": pytest.param("formatTime", lambda record, datefmt=None: "assigned time",
-                               marks=_ignored_instance_attribute("formatTime")),
-    "format": pytest.param("format", lambda record: "assigned format " + record.getMessage(),
-                           marks=_ignored_instance_attribute("format")),
-    "formatMessage": pytest.param("formatMessage", lambda record: "assigned formatMessage",
-                                  marks=_ignored_instance_attribute("formatMessage")),
-    "usesTime": pytest.param("usesTime", lambda: False, marks=_ignored_instance_attribute("usesTime")),
+    "formatTime": pytest.param("formatTime", lambda record, datefmt=None: "assigned time"),
+    "format": pytest.param("format", lambda record: "assigned format " + record.getMessage()),
+    "formatMessage": pytest.param("formatMessage", lambda record: "assigned formatMessage"),
+    "usesTime": pytest.param("usesTime", lambda: False),
     "formatException": pytest.param("formatException", lambda ei: "assigned formatException"),
     "formatStack": pytest.param("formatStack", lambda stack_info: "assigned formatStack"),
 }
@@ -1023,14 +1011,7 @@ def test_asctime(tmp_path, clock, formatter):
     assert_identical(_asctime_scenario(TIME_FORMATTERS[formatter], clock), tmp_path, ["file", "stringio"], reports=True)
 
 
-_CREATED_NOT_A_NUMBER = pytest.mark.xfail(strict=True, reason=(
-    "ringwriter's asctime cache compares record.created with floats before calling the converter: "
-    "created=None, which time.localtime takes as now, raises TypeError ('<=' not supported), and a str "
-    "raises another TypeError message than the stdlib's"))
-
-
-@pytest.mark.parametrize("created", [pytest.param(None, marks=_CREATED_NOT_A_NUMBER),
-                                     pytest.param("1700000000", marks=_CREATED_NOT_A_NUMBER)])
+@pytest.mark.parametrize("created", [None, "1700000000"])
 def test_created_that_is_not_a_number(tmp_path, created):
     # datefmt without seconds: created=None is "now" to the stdlib
     assert_identical(formatted_by(lambda: logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d"),
@@ -1203,13 +1184,6 @@ def test_timed_rotation_with_a_patched_clock(tmp_path, clock, when, utc):
 
 # -- what the stdlib's handleError prints -------------------------------------------------
 
-_CHAINED_TWICE = pytest.mark.xfail(strict=True, reason=(
-    "ringwriter's fast path tries fmt % record.__dict__ and, when it fails, calls formatMessage inside "
-    "its except block: the exception handleError prints carries the first attempt's exception as "
-    "__context__ ('During handling of the above exception, another exception occurred' once more "
-    "than the stdlib's report)"))
-
-
 def _one_record(fmt, record, style="%"):
     return formatted_by(lambda: logging.Formatter(fmt, style=style, validate=False), lambda: [record()])
 
@@ -1220,9 +1194,9 @@ HANDLE_ERROR_CASES = {
     "unencodable": _one_record("%(message)s", lambda: make_record("x\ud800y", ())),
     "converter-fails": _one_record("%(asctime)s", lambda: make_record(created=float("nan"))),
     "brace-missing-field": _one_record("{nosuch}", make_record, style="{"),
-    "percent-missing-field": pytest.param(_one_record("%(nosuch)s", make_record), marks=_CHAINED_TWICE),
-    "percent-wrong-type": pytest.param(_one_record("%(name)d", make_record), marks=_CHAINED_TWICE),
-    "percent-bad-spec": pytest.param(_one_record("%(lineno)k", make_record), marks=_CHAINED_TWICE),
+    "percent-missing-field": _one_record("%(nosuch)s", make_record),
+    "percent-wrong-type": _one_record("%(name)d", make_record),
+    "percent-bad-spec": _one_record("%(lineno)k", make_record),
 }
 
 

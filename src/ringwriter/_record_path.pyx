@@ -133,15 +133,15 @@ cdef _ClassFacts _NO_FACTS = _ClassFacts()  # nothing known: every attribute thr
 cdef _ClassFacts _formatter_class = _ClassFacts()
 
 
-cdef bint _plain_record(record) except -1:
-    """An exact LogRecord whose class is the stdlib's as it was: attributes in its dict,
-    getMessage the stdlib's."""
+cdef bint _plain_record(record, dict values) except -1:
+    """An exact LogRecord whose class is the stdlib's as it was (attributes in its dict,
+    getMessage the stdlib's) and that has no getMessage of its own."""
     cls = type(record)
     if cls is not _LogRecord:
         return False
     if not _record_class.current(cls):
         _record_class.learn(cls, _RECORD_ATTRIBUTES, ("getMessage",), (_record_get_message,))
-    return _record_class.plain and _record_class.stdlib_methods
+    return _record_class.plain and _record_class.stdlib_methods and "getMessage" not in values
 
 
 cdef bint _plain_formatter_class() except -1:
@@ -322,7 +322,7 @@ cdef class RecordFormatting:
     cdef str _format_compiled(self, formatter, dict formatter_attributes, record, object terminator):
         """``logging.Formatter.format`` for a compiled ``%`` format."""
         cdef dict values = PyObject_GenericGetDict(record, NULL)
-        cdef bint plain = _plain_record(record)
+        cdef bint plain = _plain_record(record, values)
         if plain:
             values["message"] = _message(record, values)
         else:
@@ -338,14 +338,16 @@ cdef class RecordFormatting:
             appended = values.get("exc_info") or values.get("exc_text") or values.get("stack_info")
         else:
             appended = record.exc_info or record.exc_text or record.stack_info
-        cdef list pieces
+        cdef list pieces = None
         try:
             pieces = self._render(values, None if appended else terminator)
         except Exception:
-            text = formatter.formatMessage(record)  # raises as the stdlib does
+            pass  # formatted below by the stdlib, which raises its own error (with no context)
+        if pieces is None:
+            text = formatter.formatMessage(record)
+        elif not appended:
+            return PyUnicode_Join("", pieces)
         else:
-            if not appended:
-                return PyUnicode_Join("", pieces)
             text = PyUnicode_Join("", pieces)
         if appended:
             if record.exc_info and not record.exc_text:
