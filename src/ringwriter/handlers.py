@@ -16,8 +16,10 @@ kernel had not yet written to disk, as with any handler that does not fsync). No
 that was flushed, and no record at ``flush_level`` or above.
 
 Output is byte for byte what the stdlib handler writes for the same records and
-formatter; with a plain ``logging.Formatter`` the formatting itself is faster (the
-formatted time is cached per second).
+formatter. ``handle``, ``format`` and the file handlers' write of a record run in C
+(``ringwriter._record_path``), compiled for a plain ``logging.Formatter`` with a
+``%``-style format; a method the caller replaced (on a subclass, an instance or a
+patched class) is called instead.
 """
 import datetime
 import io
