@@ -76,6 +76,7 @@ def attributes(record):
 def assert_same_record(ours, theirs):
     assert type(ours) is logging.LogRecord
     assert attributes(ours) == attributes(theirs)
+    assert all(getattr(ours, key) is value for key, value in vars(ours).items())
     for protocol in range(6):
         assert pickled(ours, protocol) == pickled(theirs, protocol), protocol
     assert outcome(ours.getMessage) == outcome(theirs.getMessage)
@@ -283,12 +284,18 @@ def test_patched_functions_reach_the_records():
         record = assert_same(**BASE)
     assert (record.created, record.msecs, record.process, record.threadName) == (1_234_567_890.5, 500.0, 777,
                                                                                  "patched-thread")
-    with mock.patch("threading.get_ident", return_value=99):
-        try:
-            record = assert_same(**BASE)  # current_thread() makes a dummy thread for ident 99
-        finally:
-            threading._active.pop(99, None)
-    assert record.thread == 99 and record.threadName.startswith("Dummy-")
+    # current_thread() then makes a dummy thread for ident 99, which goes when the thread
+    # that made it ends: one that ends before the interpreter does.
+    records = []
+
+    def in_a_thread():
+        with mock.patch("threading.get_ident", return_value=99):
+            records.append(assert_same(**BASE))
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert records[0].thread == 99 and records[0].threadName.startswith("Dummy-")
 
 
 @contextlib.contextmanager

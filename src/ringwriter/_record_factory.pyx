@@ -28,7 +28,7 @@ from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_CheckExact
 from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_CheckExact
 from cpython.number cimport (PyNumber_Add, PyNumber_FloorDivide, PyNumber_Long, PyNumber_Multiply,
                              PyNumber_Remainder, PyNumber_Subtract, PyNumber_TrueDivide)
-from cpython.object cimport PyObject, PyObject_IsInstance, PyObject_IsTrue
+from cpython.object cimport PyObject, PyObject_IsInstance, PyObject_IsTrue, PyTypeObject
 from cpython.tuple cimport PyTuple_CheckExact, PyTuple_GET_ITEM
 from libc.math cimport isfinite, trunc
 
@@ -42,21 +42,9 @@ cdef extern from *:
     static int ringwriter_sub_overflows(long long a, long long b, long long *out) {
         return __builtin_sub_overflow(a, b, out);
     }
-
-    /* An instance of `type` whose __dict__ is `dict`, made as object.__new__(type) makes
-       it (tp_alloc), without the instance attribute storage that object.__new__ would
-       set up for __init__'s stores and that the dict replaces. */
-    static PyObject *ringwriter_instance_with_dict(PyObject *type, PyObject *dict) {
-        PyObject *instance = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 0);
-        if (instance != NULL && PyObject_GenericSetDict(instance, dict, NULL) < 0) {
-            Py_CLEAR(instance);
-        }
-        return instance;
-    }
     """
     bint ringwriter_sub_overflows(long long a, long long b, long long *out)
-    object ringwriter_instance_with_dict(type cls, dict d)
-    dict _PyDict_NewPresized(Py_ssize_t minused)
+    dict PyObject_GenericGetDict(object o, void *context)
 
 cdef type _LogRecord = logging.LogRecord
 cdef dict _logging_globals = logging.__dict__
@@ -73,8 +61,7 @@ cdef object _sys_modules = sys.modules
 cdef bint _TIME_NS = sys.version_info >= (3, 13)
 # 3.12 on: taskName.
 cdef bint _TASK_NAME = sys.version_info >= (3, 12)
-# __init__'s attributes, and the two a Formatter adds (message, asctime) without a resize.
-cdef Py_ssize_t _DICT_SIZE = (21 if _TASK_NAME else 20) + 2
+cdef tuple _NO_ARGS = ()  # object.__new__(LogRecord)'s
 
 # The constants of __init__'s code, as Python objects: Python's arithmetic on them is the
 # reference wherever a value is not the float or int the C fast paths take.
@@ -302,7 +289,12 @@ cdef object _task_name(object modules):
 cdef object _make(dict g, object name, object level, object pathname, object lineno, object msg,
                   object args, object exc_info, object func, object sinfo):
     """What ``LogRecord(name, level, pathname, ...)`` is, with ``g`` as logging's globals."""
-    cdef dict d = _PyDict_NewPresized(_DICT_SIZE)
+    # object.__new__(LogRecord), then the instance's own __dict__, backed by the storage
+    # __init__'s stores would fill (3.11 on: its inline values): values stored there are
+    # what attribute look-ups, vars() and pickle see on every version. (A dict of our own
+    # set as __dict__ is not: 3.13.0 keeps looking in the inline values.)
+    record = (<PyTypeObject *>_LogRecord).tp_new(_LogRecord, <PyObject *>_NO_ARGS, NULL)
+    cdef dict d = PyObject_GenericGetDict(record, NULL)
     if _TIME_NS:
         ct = _global(g, "time").time_ns()
     else:
@@ -360,7 +352,7 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
             PyDict_SetItem(d, "taskName", _task_name(_global(g, "sys").modules))
         else:
             PyDict_SetItem(d, "taskName", None)
-    return ringwriter_instance_with_dict(_LogRecord, d)
+    return record
 
 
 def make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs):
