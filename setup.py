@@ -10,6 +10,7 @@ setup(
             Extension("ringwriter._writer", ["src/ringwriter/_writer.pyx"]),
             Extension("ringwriter._text", ["src/ringwriter/_text.pyx"]),
             Extension("ringwriter._record_path", ["src/ringwriter/_record_path.pyx"]),
+            Extension("ringwriter._record_factory", ["src/ringwriter/_record_factory.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
         annotate=bool(os.environ.get("RINGWRITER_ANNOTATE")),
