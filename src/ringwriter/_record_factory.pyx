@@ -39,8 +39,14 @@ import types
 
 cdef extern from *:
     """
+    /* a - b into *out, or 1 when it does not fit (portable: MSVC has no
+       __builtin_sub_overflow, and the wheels include Windows). */
     static int ringwriter_sub_overflows(long long a, long long b, long long *out) {
-        return __builtin_sub_overflow(a, b, out);
+        if ((b > 0 && a < LLONG_MIN + b) || (b < 0 && a > LLONG_MAX + b)) {
+            return 1;
+        }
+        *out = a - b;
+        return 0;
     }
     """
     bint ringwriter_sub_overflows(long long a, long long b, long long *out)
