@@ -11,7 +11,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from common import (NOISE_EXPLAINED, Times, first_of_groups, number, ratio, skipped_note, speedup_with_error,
                     table_head)
-from logging_workloads import BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED, MEMORY_CAPACITY, LoggingCase
+from logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED, MEMORY_CAPACITY, PICOLOGGING,
+                               WITH_FACTORY, LoggingCase)
 
 # ringwriter.handlers.FileHandler's default buffer_size: write syscalls are also given
 # per this much output.
@@ -48,6 +49,9 @@ class LoggingRow(NamedTuple):
         if self.writes is None or not self.output_bytes:
             return None
         return self.writes / (self.output_bytes / BUFFER_SIZE)
+
+
+OURS = (HIGHLIGHTED, WITH_FACTORY)
 
 
 def group_of(case: LoggingCase) -> str:
@@ -104,7 +108,7 @@ def results_table(rows: Sequence[LoggingRow]) -> str:
     for row, first in zip(rows, first_of_groups([group_of(row.case) for row in rows]), strict=True):
         spread = row.records_per_second * row.stdev_ns / row.mean_ns
         speedup = ratio(row.speedup, row.speedup_error)
-        if row.case.stack.name == HIGHLIGHTED:
+        if row.case.stack.name in OURS:
             speedup = f"**{speedup}**"
         above_floor = "n/a" if math.isnan(row.above_floor) else f"{row.above_floor:.2f} ±{row.above_floor_error:.2f}"
         output = "n/a" if row.output_bytes is None else f"{row.output_bytes / 1e6:.2f} MB"
@@ -112,6 +116,17 @@ def results_table(rows: Sequence[LoggingRow]) -> str:
                      f"{row.records_per_second:,.0f} | {spread:,.0f} | {row.mean_ns:,.0f} | {speedup} | {above_floor} | "
                      f"{number(row.writes)} | {output} | {number(row.writes_per_buffer, 2)} |")
     return "\n".join(lines)
+
+
+def against_picologging(rows: Sequence[LoggingRow]) -> List[str]:
+    """Ringwriter's stacks' records/s over picologging's, where both ran."""
+    found = {(group_of(row.case), row.case.stack.name): row for row in rows}
+    parts = []
+    for (group, stack), row in found.items():
+        pico = found.get((group, PICOLOGGING))
+        if stack in OURS and pico is not None:
+            parts.append(f"{stack}, {group}: {row.records_per_second / pico.records_per_second:.2f}x")
+    return [f"Against picologging (records/s over picologging's, same run): {'; '.join(parts)}."] if parts else []
 
 
 def summary_table(rows: Sequence[LoggingRow]) -> str:
@@ -127,7 +142,7 @@ def summary_table(rows: Sequence[LoggingRow]) -> str:
             row = found.get((group, stack))
             cell = ("n/a" if row is None
                     else f"{row.records_per_second / 1000:,.0f}k/s ({ratio(row.speedup, row.speedup_error)})")
-            cells.append(f"**{cell}**" if stack == HIGHLIGHTED and row is not None else cell)
+            cells.append(f"**{cell}**" if stack in OURS and row is not None else cell)
         first = found.get((groups[0], stack))
         lines.append(f"| {stack} | {' | '.join(cells)} | {number(first.writes if first else None)} |")
     return "\n".join(lines)
@@ -143,7 +158,8 @@ EXPLAINED = (
     f"Stacks: {BASELINE} (the reference); a MemoryHandler (capacity {MEMORY_CAPACITY}, flushLevel ERROR) "
     f"around it; {FLOOR}: a logging.Handler whose emit does nothing (record creation, dispatch, filter "
     f"and lock only); {HIGHLIGHTED} with its defaults ({BUFFER_SIZE // 1024} KiB buffer, flush_level "
-    "ERROR, flush_interval 1 s); picologging end-to-end (its own logger and FileHandler, with datefmt "
+    "ERROR, flush_interval 1 s), alone and with `logging.setLogRecordFactory(ringwriter.records.make_log_record)`; "
+    "picologging end-to-end (its own logger and FileHandler, with datefmt "
     "\"%Y-%m-%d %H:%M:%S\" because 0.9.3 writes garbage for the default asctime); structlog's "
     "BytesLogger (a write and a flush per record) on `open(path, \"ab\")` and on "
     f"`ringwriter.open(path, \"ab\", flush_interval={COALESCING_INTERVAL})`, with the same processors "
@@ -171,7 +187,7 @@ def results_page(header: Sequence[str], rows: Sequence[LoggingRow], skipped: Dic
         "## Records per second and system calls", "",
         f"![speed-up of each logging stack over {BASELINE}]({chart_file})", "",
         EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "", NOISE_EXPLAINED, "",
-        results_table(rows), "", *_skipped(skipped),
+        results_table(rows), "", *against_picologging(rows), "", *_skipped(skipped),
     ])
 
 
@@ -181,7 +197,7 @@ def readme_section(header: Sequence[str], rows: Sequence[LoggingRow], skipped: D
     return "\n".join([
         *header, "",
         f"![speed-up of each logging stack over {BASELINE}]({results_dir}/{chart_file})", "",
-        summary_table(rows), "", EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "",
+        summary_table(rows), "", *against_picologging(rows), "", EXPLAINED, "", RATIOS_EXPLAINED.format(traced=traced_records), "",
         NOISE_EXPLAINED, "", *_skipped(skipped),
         f"Every case with its standard deviation, cost above the floor and syscalls: "
         f"[{results_dir}/logging.md]({results_dir}/logging.md); the numbers: `{results_dir}/logging.json`, "

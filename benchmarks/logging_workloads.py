@@ -32,6 +32,8 @@ COALESCING_INTERVAL = 0.05
 BASELINE = "logging.FileHandler"
 FLOOR = "no-op handler (floor)"
 HIGHLIGHTED = "ringwriter.handlers.FileHandler"
+WITH_FACTORY = "ringwriter.handlers.FileHandler + ringwriter.records.make_log_record"
+PICOLOGGING = "picologging.FileHandler (own logger)"
 STRUCTLOG_PLAIN = "structlog BytesLogger, open()"
 STRUCTLOG_COALESCING = "structlog BytesLogger, ringwriter.open(flush_interval=0.05)"
 
@@ -123,6 +125,25 @@ def _stdlib(make_handler: Callable[[str], logging.Handler]) -> Callable[[str], O
     return open_logger
 
 
+def _with_compiled_records(open_logger: Callable[[str], OpenLogger]) -> Callable[[str], OpenLogger]:
+    """``open_logger`` with ringwriter's record factory installed until the logger closes."""
+
+    def open_with_factory(path: str) -> OpenLogger:
+        import ringwriter.records
+
+        previous = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(ringwriter.records.make_log_record)
+        opened = open_logger(path)
+
+        def close() -> None:
+            opened.close()
+            logging.setLogRecordFactory(previous)
+
+        return OpenLogger(opened.info, close)
+
+    return open_with_factory
+
+
 def _memory_handler(path: str) -> logging.Handler:
     target = logging.FileHandler(path)
     target.setFormatter(logging.Formatter(FORMAT))
@@ -180,7 +201,8 @@ STACKS = (
     Stack(f"MemoryHandler({MEMORY_CAPACITY}) -> logging.FileHandler", _stdlib(_memory_handler)),
     Stack(FLOOR, _stdlib(lambda path: NoOpHandler())),
     Stack(HIGHLIGHTED, _stdlib(lambda path: ringwriter.handlers.FileHandler(path))),
-    Stack("picologging.FileHandler (own logger)", _picologging, requires="picologging",
+    Stack(WITH_FACTORY, _with_compiled_records(_stdlib(lambda path: ringwriter.handlers.FileHandler(path)))),
+    Stack(PICOLOGGING, _picologging, requires="picologging",
           single_thread_only="picologging 0.9.3 deadlocks when several threads log "
                              "(microsoft/picologging#207; it hung here every time)"),
     Stack(STRUCTLOG_PLAIN, _structlog(_plain_file), requires="structlog"),

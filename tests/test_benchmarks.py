@@ -58,3 +58,18 @@ def test_logging_case_logs_every_record(case, tmp_path):
     else:
         assert len(lines) == 2 * case.records
         assert all(case.record.text.encode() in line for line in lines)
+
+
+# -- the logging knobs (benchmarks/logging_knobs.py) -----------------------------------
+
+
+def test_every_logging_knob_configuration_runs_in_a_worker():
+    import subprocess
+
+    import logging_knobs
+
+    for configuration in logging_knobs.CONFIGURATIONS:
+        for handler in logging_knobs.HANDLERS:
+            command = logging_knobs._worker_command(configuration.name, handler, 50)
+            seconds = float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            assert seconds > 0

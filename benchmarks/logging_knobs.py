@@ -1,0 +1,196 @@
+"""What each logging knob costs: time and instructions per record, by configuration.
+
+    python -m pip install ".[bench]"
+    python benchmarks/logging_knobs.py [--update-readme] [--no-instructions]
+
+Logs ``RECORDS`` records of "user %s did %d things" (format ``FORMAT``) through a no-op
+handler (the floor: the stdlib's logger, record and dispatch), ``logging.FileHandler``
+and ``ringwriter.handlers.FileHandler``, under each configuration of ``CONFIGURATIONS``:
+the stdlib's defaults, its documented switches (``logging.logThreads``,
+``logProcesses``, ``logMultiprocessing``, ``logAsyncioTasks``; ``logging._srcfile =
+None`` for the caller lookup, as the logging HOWTO's "Optimization" section says),
+ringwriter's compiled record factory, and all of them together. Every (configuration,
+handler) pair runs in a process of its own, ``REPEATS`` times, interleaved; the time
+is the best run's (the least disturbed by other work on the machine). Instructions
+are counted by callgrind (valgrind) as the difference between two run lengths, which
+the machine's load does not move; ``--no-instructions`` skips them.
+
+Writes ``benchmarks/results/cpython-3.X/logging-knobs.md`` and ``.json``;
+``--update-readme`` also puts the table in the README's section for this Python.
+Takes about 4 minutes on 2 cores (1 without instructions).
+"""
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List, NamedTuple, Optional
+
+import ringwriter.handlers
+import ringwriter.records
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+RECORDS = 20_000
+REPEATS = 5
+# The two run lengths whose difference callgrind counts (startup cancels out).
+INSTRUCTION_RECORDS = (2_000, 6_000)
+SCRIPT = "benchmarks/logging_knobs.py"
+README_KIND = "logging knobs"
+
+
+class NoOpHandler(logging.Handler):
+    """The floor: dispatch, filter and lock, but emit does nothing."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Nothing."""
+
+
+HANDLERS: Dict[str, Callable[[str], logging.Handler]] = {
+    "no-op handler (floor)": lambda path: NoOpHandler(),
+    "logging.FileHandler": logging.FileHandler,
+    "ringwriter.handlers.FileHandler": ringwriter.handlers.FileHandler,
+}
+BASELINE = "logging.FileHandler"
+
+
+def _switches_off() -> None:
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging.logAsyncioTasks = False  # 3.12+; an unused attribute before
+
+
+def _caller_lookup_off() -> None:
+    logging._srcfile = None  # type: ignore[attr-defined]
+
+
+def _compiled_records() -> None:
+    logging.setLogRecordFactory(ringwriter.records.make_log_record)
+
+
+class Configuration(NamedTuple):
+    name: str
+    apply: Callable[[], None]
+
+
+CONFIGURATIONS = (
+    Configuration("stdlib defaults", lambda: None),
+    Configuration("logThreads, logProcesses, logMultiprocessing, logAsyncioTasks = False", _switches_off),
+    Configuration("logging._srcfile = None (no caller lookup)", _caller_lookup_off),
+    Configuration("logging.setLogRecordFactory(ringwriter.records.make_log_record)", _compiled_records),
+    Configuration("all three", lambda: (_switches_off(), _caller_lookup_off(), _compiled_records())),
+)
+
+
+def run_worker(configuration: str, handler: str, records: int) -> float:
+    """Set up one configuration and handler, log ``records`` records; the seconds taken."""
+    next(c for c in CONFIGURATIONS if c.name == configuration).apply()
+    directory = tempfile.mkdtemp()
+    try:
+        made = HANDLERS[handler](os.path.join(directory, "app.log"))
+        made.setFormatter(logging.Formatter(FORMAT))
+        logger = logging.getLogger("app")
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        logger.addHandler(made)
+        info = logger.info
+        start = time.perf_counter()
+        for _ in range(records):
+            info("user %s did %d things", "alice", 42)
+        made.close()  # the buffered handler's last write belongs to its cost
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(directory)
+
+
+def _worker_command(configuration: str, handler: str, records: int) -> List[str]:
+    return [sys.executable, os.path.abspath(__file__), "--worker", configuration, handler, str(records)]
+
+
+def measure_time(configuration: str, handler: str) -> float:
+    """Microseconds per record: one worker process's run."""
+    output = subprocess.run(_worker_command(configuration, handler, RECORDS), check=True,
+                            capture_output=True, text=True).stdout
+    return float(output) / RECORDS * 1e6
+
+
+def measure_instructions(configuration: str, handler: str) -> float:
+    """Instructions per record, by callgrind: the difference of two run lengths."""
+    counts = []
+    for records in INSTRUCTION_RECORDS:
+        result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                                + _worker_command(configuration, handler, records),
+                                check=True, capture_output=True, text=True)
+        collected = [line for line in result.stderr.splitlines() if "Collected" in line]
+        counts.append(int(collected[-1].split()[-1]))
+    return (counts[1] - counts[0]) / (INSTRUCTION_RECORDS[1] - INSTRUCTION_RECORDS[0])
+
+
+def table(times: Dict[str, Dict[str, float]], instructions: Optional[Dict[str, Dict[str, float]]]) -> List[str]:
+    """The README's table: per configuration, µs (and instructions) per record for each
+    handler, and each FileHandler's speed-up over logging.FileHandler with the defaults."""
+    baseline = times[CONFIGURATIONS[0].name][BASELINE]
+    columns = list(HANDLERS)
+    head = ["configuration"] + [f"{name}: µs/record" for name in columns]
+    head += [f"{name}: vs {BASELINE}, defaults" for name in columns[1:]]
+    if instructions is not None:
+        head += [f"{name}: instructions/record" for name in columns]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for configuration in CONFIGURATIONS:
+        row = [configuration.name] + [f"{times[configuration.name][name]:.2f}" for name in columns]
+        row += [f"{baseline / times[configuration.name][name]:.2f}x" for name in columns[1:]]
+        if instructions is not None:
+            row += [f"{instructions[configuration.name][name]:,.0f}" for name in columns]
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def main() -> None:
+    """Measure every configuration and handler; write the results (and the README)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--worker", nargs=3, metavar=("CONFIGURATION", "HANDLER", "RECORDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--no-instructions", action="store_true", help="do not count instructions (no valgrind)")
+    args = parser.parse_args()
+    if args.worker:
+        configuration, handler, records = args.worker
+        print(run_worker(configuration, handler, int(records)))
+        return
+    # Not at the top: a worker (and the tests, which run workers) needs no pyperf.
+    from common import PYTHON, RESULTS_DIR, update_readme
+
+    started = time.monotonic()
+    best: Dict[str, Dict[str, float]] = {c.name: {h: float("inf") for h in HANDLERS} for c in CONFIGURATIONS}
+    for _ in range(REPEATS):  # interleaved: a burst of load touches every pair alike
+        for configuration in CONFIGURATIONS:
+            for handler in HANDLERS:
+                best[configuration.name][handler] = min(best[configuration.name][handler],
+                                                        measure_time(configuration.name, handler))
+    instructions = None
+    if not args.no_instructions and shutil.which("valgrind"):
+        instructions = {c.name: {h: measure_instructions(c.name, h) for h in HANDLERS} for c in CONFIGURATIONS}
+    elapsed = time.monotonic() - started
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    header = (f"Made by `python {SCRIPT}{' --update-readme' if args.update_readme else ''}` on "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with {PYTHON}; {RECORDS:,} records per run, "
+              f"best of {REPEATS} interleaved runs, each in its own process; instructions: callgrind, "
+              f"{INSTRUCTION_RECORDS[1]:,} minus {INSTRUCTION_RECORDS[0]:,} records; took {elapsed:.0f} s; "
+              f"load average at the end {load:.2f} on {os.cpu_count()} CPUs.")
+    lines = [header, ""] + table(best, instructions)
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    with open(os.path.join(RESULTS_DIR, "logging-knobs.md"), "w") as page:
+        page.write("\n".join(lines) + "\n")
+    with open(os.path.join(RESULTS_DIR, "logging-knobs.json"), "w") as numbers:
+        json.dump({"microseconds_per_record": best, "instructions_per_record": instructions,
+                   "records": RECORDS, "repeats": REPEATS, "elapsed_seconds": round(elapsed, 1)}, numbers, indent=2)
+    print("\n".join(lines))
+    if args.update_readme:
+        update_readme(README_KIND, SCRIPT, "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
