@@ -1,6 +1,7 @@
 """The README's examples run and print what the README says they print."""
 import contextlib
 import doctest
+import functools
 import io
 import logging
 import logging.handlers
@@ -18,8 +19,10 @@ def readme_examples():
 
 
 @pytest.mark.parametrize("code, printed", readme_examples())
-def test_readme_example(code, printed, tmp_path, monkeypatch):
+def test_readme_example(code, printed, tmp_path, monkeypatch, request):
     monkeypatch.chdir(tmp_path)
+    # Undone after the test: an example installs ringwriter's record factory.
+    request.addfinalizer(functools.partial(logging.setLogRecordFactory, logging.getLogRecordFactory()))
     for module in (logging, logging.handlers):  # undone after the test: an example swaps handler classes
         for name in ("StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"):
             if hasattr(module, name):
