@@ -6,8 +6,6 @@ class RecordFormatting:
     lock, its formatter's format parsed into fields, and the last second's date and time."""
 
     def __init__(self) -> None: ...
-    def format(self, handler: logging.Handler, record: logging.LogRecord) -> Any:
-        """``handler.format(record)``, as ``logging.Handler.format`` computes it."""
 
 def run_emit_in_c_for(emit: Callable[..., None]) -> None:
     """Tell ``handle`` which ``emit`` it may run in C."""

@@ -299,10 +299,6 @@ cdef class RecordFormatting:
             return None
         return attributes
 
-    def format(self, handler, record):
-        """``handler.format(record)``, as ``logging.Handler.format`` computes it."""
-        return self._format(handler, record, None)
-
     cdef object _format(self, handler, record, object terminator):
         """The handler's text for ``record``; with ``terminator`` (a str) appended when
         it is not None."""
