@@ -4,13 +4,17 @@ For loggers we do not control (structlog's BytesLogger, picologging's StreamHand
 which flush after every record: each flush costs a write(2) whatever the buffer does.
 Here a flush() within ``flush_interval`` of the last real one only makes sure a real
 flush happens when the interval ends, from a background thread.
+
+Each flush() call ends a record. Over a descriptor that is not a regular file (a pipe
+shared by several processes), every write(2) holds whole records and at most
+``PIPE_BUF`` bytes, so that the kernel never lets another process's bytes into one.
 """
 import io
 import time
 from typing import Any
 
 from ringwriter._flusher import FLUSHER
-from ringwriter._writer import BufferedWriter
+from ringwriter._writer import PIPE_BUF, BufferedWriter
 
 _monotonic = time.monotonic  # flush() runs once per record under some loggers
 
@@ -34,12 +38,18 @@ class CoalescingWriter(BufferedWriter):
         self._last_flush = time.monotonic() - flush_interval
         self._closing = False
         super().__init__(raw, buffer_size)
+        self._keep_records_whole(PIPE_BUF, False)
 
     def flush(self) -> None:
-        """Flush now if the last real flush is ``flush_interval`` old, else at that time."""
+        """End a record; flush now if the last real flush is ``flush_interval`` old,
+        else at that time."""
+        self._end_record()
         waited = _monotonic() - self._last_flush
-        if self._closing or waited >= self.flush_interval or self.closed:
+        if self._closing or self.closed:
             self.flush_now()
+        elif waited >= self.flush_interval:
+            self._flush_records()
+            self._last_flush = _monotonic()
         elif self.scheduled_by != FLUSHER.generation and self.pending:
             FLUSHER.ensure(self, self.flush_interval - waited)
 
@@ -49,10 +59,12 @@ class CoalescingWriter(BufferedWriter):
         self._last_flush = _monotonic()
 
     def flush_due(self) -> None:
-        """Called by the background flusher at the deadline."""
+        """Called by the background flusher at the deadline: the whole records leave
+        (a record another thread is writing stays for its own flush())."""
         try:
             if self.pending and not self.closed:
-                self.flush_now()
+                self._flush_records()
+                self._last_flush = _monotonic()
         except Exception:
             pass  # the bytes stay buffered; the next flush() or close() raises
 

@@ -38,16 +38,22 @@ def track_buffer_holder(holder: BufferHolder) -> None:
     _buffer_holders.add(holder)
 
 
-def flush_open_writers() -> None:
+def flush_open_writers(whole_records_only: bool = False) -> None:
     """Hand everything buffered by open, idle holders and writers to what is under
-    them; errors ignored."""
+    them; errors ignored. ``whole_records_only``: a writer keeping records whole (see
+    ``BufferedWriter._keep_records_whole``) keeps a record it has only part of."""
     for holder in list(_buffer_holders):
         holder._flush_if_idle()
     for writer in list(live_writers):
         try:
-            writer._flush_if_idle()
+            writer._flush_if_idle(whole_records_only)
         except Exception:
             pass
+
+
+def flush_before_fork() -> None:
+    """Before fork(): what the child must not write again leaves now, record by record."""
+    flush_open_writers(whole_records_only=True)
 
 
 def forget_parent_buffers() -> None:
@@ -62,4 +68,4 @@ def install() -> None:
     """Register the exit and fork hooks (once, at import of ringwriter)."""
     atexit.register(flush_open_writers)
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(before=flush_open_writers, after_in_child=forget_parent_buffers)
+        os.register_at_fork(before=flush_before_fork, after_in_child=forget_parent_buffers)

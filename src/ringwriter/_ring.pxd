@@ -60,16 +60,22 @@ cdef inline void ring_compact(Ring *ring) noexcept nogil:
     ring.head = 0
 
 
-cdef inline int ring_iov(const Ring *ring, iovec *iov) noexcept nogil:
-    """Point ``iov`` (room for two) at the pending bytes: how many entries were used."""
+cdef inline int ring_iov_prefix(const Ring *ring, iovec *iov, Py_ssize_t n) noexcept nogil:
+    """Point ``iov`` (room for two) at the first ``n`` pending bytes (at most ``count``):
+    how many entries were used."""
     cdef Py_ssize_t first = ring.size - ring.head
-    if ring.count == 0:
+    if n == 0:
         return 0
     iov[0].iov_base = ring.data + ring.head
-    if ring.count <= first:
-        iov[0].iov_len = <size_t>ring.count
+    if n <= first:
+        iov[0].iov_len = <size_t>n
         return 1
     iov[0].iov_len = <size_t>first
     iov[1].iov_base = ring.data
-    iov[1].iov_len = <size_t>(ring.count - first)
+    iov[1].iov_len = <size_t>(n - first)
     return 2
+
+
+cdef inline int ring_iov(const Ring *ring, iovec *iov) noexcept nogil:
+    """Point ``iov`` (room for two) at the pending bytes: how many entries were used."""
+    return ring_iov_prefix(ring, iov, ring.count)

@@ -23,6 +23,32 @@ static Py_ssize_t ringwriter_writev(int fd, const struct iovec *iov, int n) {
 static long long ringwriter_tell(int fd) { return (long long)lseek(fd, 0, SEEK_CUR); }
 #endif
 
+/* What fstat(2) says a descriptor is: RINGWRITER_FD_REGULAR (a regular file, where each
+   write(2) with O_APPEND lands whole), RINGWRITER_FD_FIFO (a pipe or FIFO),
+   RINGWRITER_FD_OTHER (a socket, a tty, a device), or -1 with errno set. Read in C so
+   that a test mocking os.fstat does not change what the writer is. */
+#define RINGWRITER_FD_OTHER 0
+#define RINGWRITER_FD_REGULAR 1
+#define RINGWRITER_FD_FIFO 2
+#include <sys/stat.h>
+#if defined(_WIN32)
+static int ringwriter_fd_kind(int fd) {
+    struct _stat64 st;
+    if (_fstat64(fd, &st) != 0) return -1;
+    if ((st.st_mode & _S_IFMT) == _S_IFREG) return RINGWRITER_FD_REGULAR;
+    if ((st.st_mode & _S_IFMT) == _S_IFIFO) return RINGWRITER_FD_FIFO;
+    return RINGWRITER_FD_OTHER;
+}
+#else
+static int ringwriter_fd_kind(int fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) return -1;
+    if (S_ISREG(st.st_mode)) return RINGWRITER_FD_REGULAR;
+    if (S_ISFIFO(st.st_mode)) return RINGWRITER_FD_FIFO;
+    return RINGWRITER_FD_OTHER;
+}
+#endif
+
 #ifndef EWOULDBLOCK
 #define EWOULDBLOCK EAGAIN
 #endif

@@ -10,6 +10,10 @@ cdef extern from "_sysdep.h":
         size_t iov_len
     Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
     long long ringwriter_tell(int fd)
+    int RINGWRITER_FD_OTHER
+    int RINGWRITER_FD_REGULAR
+    int RINGWRITER_FD_FIFO
+    int ringwriter_fd_kind(int fd)
     int RINGWRITER_FILEIO_FD(object fileio)
     int raise_errno "ringwriter_raise_errno"(int err) except -1
     int get_errno "ringwriter_get_errno"()

@@ -22,7 +22,6 @@ buffer the wrapper is exactly what the caller asked for, and makes the stdlib's 
 cimport cython
 from libc.string cimport memchr
 
-from ringwriter._ring cimport ring_free
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
 import codecs
@@ -157,9 +156,9 @@ cdef class TextWriter:
         # over at its beginning, so this is nearly always all of the free space).
         tail = writer._ring.head + writer._ring.count
         if tail >= writer._ring.size:
-            room = ring_free(&writer._ring)
+            room = writer._room()
         else:
-            room = min(ring_free(&writer._ring), writer._ring.size - tail)
+            room = min(writer._room(), writer._ring.size - tail)
         room = min(room, writer._buffered_limit)
         if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
             if length > room:

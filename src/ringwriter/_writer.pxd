@@ -6,7 +6,7 @@ cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_IsContiguous, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
-from ringwriter._ring cimport Ring, ring_append, ring_extend, ring_free, ring_free_linear
+from ringwriter._ring cimport Ring, ring_append, ring_consume, ring_extend, ring_free_linear
 from ringwriter._sysdep cimport RINGWRITER_FILEIO_FD, iovec
 
 
@@ -28,11 +28,21 @@ cdef class BufferedWriter:
     cdef bint _detached
     cdef bint _fd_path
     cdef bint _fd_is_pipe
+    cdef bint _fd_is_regular
     cdef bint _finalizing
     cdef Ring _ring
     # The largest write that may be buffered rather than written through: the whole
     # buffer, or one byte less where the running stdlib writes full buffers directly.
     cdef Py_ssize_t _buffered_limit
+    # What the ring may hold before it is written out: its size, or with records kept
+    # whole (see _keep_records_whole) the largest write(2) that may hold several records.
+    cdef Py_ssize_t _capacity
+    cdef bint _records_whole
+    # With records kept whole: every write() call is one record (the handlers), or a
+    # record ends where _end_record() is called (the coalescing writer: at each flush()).
+    cdef bint _each_write_is_a_record
+    # The pending bytes, from the head, that end on a record boundary.
+    cdef Py_ssize_t _whole
     # errno as the stdlib's BlockingIOError reports it: C's errno after the raw write.
     cdef int _blocked_errno
     # What tell() adds to the raw position once closed: the stdlib keeps counting the
@@ -93,12 +103,24 @@ cdef class BufferedWriter:
 
     # the ring
     @cython.final
+    cdef inline Py_ssize_t _room(self) noexcept:
+        """Bytes that may be added to the ring (wrapping past its end) before it must be
+        written out."""
+        return self._capacity - self._ring.count
+
+    @cython.final
     cdef inline bint _fits(self, Py_ssize_t n) noexcept:
         """Whether ``n`` bytes are buffered (not written through) now. The portable
         path keeps pending bytes contiguous, as the stdlib's linear buffer does, so
         that it makes the very same raw.write() calls."""
-        cdef Py_ssize_t free = ring_free(&self._ring) if self._fd_path else ring_free_linear(&self._ring)
+        cdef Py_ssize_t free = self._room() if self._fd_path else ring_free_linear(&self._ring)
         return n <= free and n <= self._buffered_limit
+
+    @cython.final
+    cdef inline void _consume(self, Py_ssize_t n) noexcept:
+        """The first ``n`` pending bytes were written out."""
+        ring_consume(&self._ring, n)
+        self._whole = self._whole - n if self._whole > n else 0
 
     @cython.final
     cdef inline void _append(self, const char *data, Py_ssize_t n) noexcept:
@@ -125,6 +147,9 @@ cdef class BufferedWriter:
     cdef Py_ssize_t _raw_tell(self) except -1
     cdef Py_ssize_t _raw_seek(self, Py_ssize_t offset, int whence) except -1
     cdef int _flush_unlocked(self) except -1
+    cdef Py_ssize_t _whole_records(self) noexcept
+    cdef Py_ssize_t _write_out(self, Py_ssize_t n) except -1
+    cdef Py_ssize_t _write_overflow_records(self, const char *data, Py_ssize_t n) except -1
     cdef Py_ssize_t _write_overflow_fd(self, const char *data, Py_ssize_t n) except -1
     cdef Py_ssize_t _write_overflow_portable(self, const char *data, Py_ssize_t n) except -1
 

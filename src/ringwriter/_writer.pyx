@@ -25,15 +25,17 @@ from cpython.exc cimport PyErr_CheckSignals
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.errno cimport EAGAIN, EINTR, errno
 
-from ringwriter._ring cimport Ring, ring_append, ring_compact, ring_consume, ring_free, ring_free_linear, ring_iov
-from ringwriter._sysdep cimport (EWOULDBLOCK, RINGWRITER_FD_PATH, RINGWRITER_FILEIO_FD, RINGWRITER_SEEK_DATA,
-                                 RINGWRITER_SEEK_HOLE, get_errno, iovec, raise_errno, ringwriter_tell,
-                                 ringwriter_writev, set_errno, write_finalizer_unraisable)
+from ringwriter._ring cimport Ring, ring_append, ring_compact, ring_iov, ring_iov_prefix
+from ringwriter._sysdep cimport (EWOULDBLOCK, RINGWRITER_FD_FIFO, RINGWRITER_FD_PATH, RINGWRITER_FD_REGULAR,
+                                 RINGWRITER_FILEIO_FD, RINGWRITER_SEEK_DATA, RINGWRITER_SEEK_HOLE, get_errno,
+                                 iovec, raise_errno, ringwriter_fd_kind, ringwriter_tell, ringwriter_writev,
+                                 set_errno, write_finalizer_unraisable)
 
 import collections
 import copyreg
 import io
 import os
+import select
 import stat
 import sys
 import weakref
@@ -199,6 +201,7 @@ cdef class BufferedWriter:
         self._setup(raw, buffer_size)
 
     cdef int _setup(self, object raw, Py_ssize_t buffer_size) except -1:
+        cdef int kind
         self._raw = None
         self._detached = False
         if raw.writable() is not True:
@@ -210,6 +213,10 @@ cdef class BufferedWriter:
         if self._ring.data == NULL:
             raise MemoryError()
         self._ring.size = buffer_size
+        self._capacity = buffer_size
+        self._records_whole = False
+        self._each_write_is_a_record = False
+        self._whole = 0
         self._buffered_limit = buffer_size - 1 if _WRITES_FULL_BUFFERS_THROUGH else buffer_size
         self._ring.head = 0
         self._ring.count = 0
@@ -221,12 +228,9 @@ cdef class BufferedWriter:
             and type(raw) is _FileIO
             and RINGWRITER_FILEIO_FD(raw) == raw.fileno()
         )
-        self._fd_is_pipe = False
-        if self._fd_path:
-            try:
-                self._fd_is_pipe = stat.S_ISFIFO(os.fstat(RINGWRITER_FILEIO_FD(raw)).st_mode)
-            except OSError:
-                pass
+        kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(raw)) if self._fd_path else -1
+        self._fd_is_pipe = kind == RINGWRITER_FD_FIFO
+        self._fd_is_regular = kind == RINGWRITER_FD_REGULAR
         try:
             self._raw.tell()  # the stdlib asks once here, and ignores a failure
         except Exception:
@@ -261,7 +265,7 @@ cdef class BufferedWriter:
         cdef Py_ssize_t accepted
         if not self._fd_path:
             ring_compact(&self._ring)
-        accepted = min(n - taken, ring_free(&self._ring))
+        accepted = min(n - taken, self._room())
         self._append(data + taken, accepted)
         if taken + accepted == n:
             return n
@@ -364,7 +368,7 @@ cdef class BufferedWriter:
                 written = self._raw_write(self._ring.data + self._ring.head, self._ring.count)
             if written == -2:
                 raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
-            ring_consume(&self._ring, written)
+            self._consume(written)
             if self._ring.count > 0 or not self._fd_path:
                 PyErr_CheckSignals()
         return 0
@@ -389,7 +393,7 @@ cdef class BufferedWriter:
                 # blocking again, as the stdlib does.
                 PyErr_CheckSignals()
             if self._fd_is_pipe and self._ring.count > 0 and remaining < self._ring.size:
-                accepted = ring_free(&self._ring)
+                accepted = self._room()
                 self._append(data + taken, accepted)
                 taken += accepted
                 niov = ring_iov(&self._ring, iov)
@@ -407,7 +411,7 @@ cdef class BufferedWriter:
                 return self._buffer_then_block(data, n, taken)
             partial = written < requested
             from_ring = min(written, self._ring.count)
-            ring_consume(&self._ring, from_ring)
+            self._consume(from_ring)
             taken += written - from_ring
             self._bytes_zero_copy += written - from_ring
 
@@ -432,6 +436,83 @@ cdef class BufferedWriter:
         self._append(data + written, remaining)
         return n
 
+    # -- records kept whole (many processes, one pipe) -------------------------------
+    # The kernel lets no other writer's bytes into a write(2) of at most PIPE_BUF bytes
+    # to a pipe, but a larger one may be split when the pipe is full. With records kept
+    # whole, every write(2) of pending bytes holds whole records and at most
+    # ``_capacity`` bytes; only a record longer than that leaves in pieces of its own,
+    # as the stdlib's writer would write it (in one write(2), as far as the kernel takes it).
+
+    cdef Py_ssize_t _whole_records(self) noexcept:
+        """The pending bytes, from the head, that end on a record boundary."""
+        if self._each_write_is_a_record:
+            return self._ring.count
+        return min(self._whole, self._ring.count)
+
+    cdef Py_ssize_t _write_out(self, Py_ssize_t n) except -1:
+        """Write the first ``n`` pending bytes to the descriptor: 0, or -2 when it would
+        block (what was written is consumed)."""
+        cdef iovec iov[2]
+        cdef Py_ssize_t written
+        if n > 0:
+            self._flushes += 1
+        while n > 0:
+            written = self._fd_writev(iov, ring_iov_prefix(&self._ring, iov, n))
+            if written == -2:
+                return -2
+            self._consume(written)
+            n -= written
+            if n > 0:
+                PyErr_CheckSignals()
+        return 0
+
+    cdef Py_ssize_t _write_overflow_records(self, const char *data, Py_ssize_t n) except -1:
+        """A write that does not fit: the whole records pending leave first, then the
+        bytes are buffered, or (longer than ``_capacity``) written as the fd path does."""
+        if self._write_out(self._whole_records()) == -2:
+            return self._buffer_then_block(data, n, 0)
+        if self._fits(n):
+            self._append(data, n)
+            return n
+        return self._write_overflow_fd(data, n)
+
+    def _keep_records_whole(self, Py_ssize_t limit, bint each_write_is_a_record):
+        """Over a descriptor that is not a regular file (a pipe, a FIFO, a socket, a tty),
+        make every write(2) of buffered bytes hold at most ``limit`` bytes (``PIPE_BUF``:
+        what the kernel writes atomically to a pipe) and end on a record boundary. A
+        record is one write() call when ``each_write_is_a_record``, else what was
+        written up to a call of ``_end_record()``. Returns whether it applies (not over a
+        regular file, whose O_APPEND writes land whole, nor a raw without a descriptor)."""
+        self._check_usable()
+        if not self._fd_path or self._fd_is_regular or limit <= 0:
+            return False
+        self._enter()
+        try:
+            self._records_whole = True
+            self._each_write_is_a_record = each_write_is_a_record
+            self._capacity = min(limit, self._ring.size)
+            self._whole = self._ring.count
+        finally:
+            self._leave()
+        return True
+
+    def _end_record(self):
+        """What is pending ends on a record boundary."""
+        self._whole = self._ring.count
+
+    def _flush_records(self):
+        """Write the whole records pending (all of it unless records are kept whole)."""
+        if not self._records_whole:
+            return BufferedWriter.flush(self)
+        self._check_usable()
+        if self._is_closed():
+            raise ValueError("flush of closed file")
+        self._enter()
+        try:
+            if self._write_out(self._whole_records()) == -2:
+                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
+        finally:
+            self._leave()
 
     cdef Py_ssize_t _write_general(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
@@ -451,6 +532,8 @@ cdef class BufferedWriter:
             if self._fits(n):
                 self._append(data, n)
                 return n
+            if self._records_whole:
+                return self._write_overflow_records(data, n)
             if self._fd_path:
                 return self._write_overflow_fd(data, n)
             return self._write_overflow_portable(data, n)
@@ -472,7 +555,7 @@ cdef class BufferedWriter:
             return start
         while index < end and _is_bytes(items[index]):
             n = _bytes_size(items[index])
-            if n > ring_free(&self._ring) or n > self._buffered_limit:  # _fits, on the fd path
+            if n > self._room() or n > self._buffered_limit:  # _fits, on the fd path
                 break
             self._write_calls += 1
             self._append(_bytes_data(items[index]), n)
@@ -721,11 +804,16 @@ cdef class BufferedWriter:
         elif stat.S_ISCHR(mode) and os.isatty(fd) and termios is not None:
             termios.tcdrain(fd)
 
-    def _flush_if_idle(self):
+    def _flush_if_idle(self, whole_records_only=False):
         """Flush unless closed, detached or another thread is inside the writer: for
-        the exit and fork hooks, which must never wait on a lock."""
+        the exit and fork hooks, which must never wait on a lock. Before fork() only
+        whole records leave: the parent completes and writes the rest."""
         if self._owner == 0 and self._raw is not None and not self._is_closed():
-            BufferedWriter.flush(self)  # the real flush, whatever a subclass makes of flush()
+            # The real flush, whatever a subclass makes of flush().
+            if whole_records_only:
+                BufferedWriter._flush_records(self)
+            else:
+                BufferedWriter.flush(self)
 
     def _forget_parent_buffer(self):
         """In a child after fork(): drop the bytes the parent still holds (the parent
@@ -733,6 +821,7 @@ cdef class BufferedWriter:
         old one may be held by a thread that does not exist in the child)."""
         self._ring.head = 0
         self._ring.count = 0
+        self._whole = 0
         self._owner = 0
         self._lock = PyThread_allocate_lock()
         if self._lock == NULL:
@@ -880,3 +969,18 @@ def refuse_state_like_stdlib(stream):
     if _PICKLE_ERROR_NAMES_INSTANCES:
         raise TypeError(f"cannot pickle {type(stream).__name__!r} instances")
     raise TypeError(f"cannot pickle {type_name(stream)!r} object")
+
+
+# The largest write(2) that the kernel keeps whole on a pipe (POSIX's least where select
+# does not say): what _keep_records_whole is given by the handlers and CoalescingWriter.
+PIPE_BUF = getattr(select, "PIPE_BUF", 512)
+
+
+def is_regular_file(int fd):
+    """Whether descriptor ``fd`` is a regular file (fstat(2) in C, whatever ``os.fstat``
+    has been patched to): there each O_APPEND write(2) lands whole, so batches of
+    records may be cut anywhere between records and be of any size."""
+    cdef int kind = ringwriter_fd_kind(fd)
+    if kind < 0:
+        raise_errno(get_errno())
+    return kind == RINGWRITER_FD_REGULAR

@@ -21,19 +21,22 @@ formatter. ``handle``, ``format`` and the file handlers' write of a record run i
 ``%``-style format; a method the caller replaced (on a subclass, an instance or a
 patched class) is called instead.
 """
+import codecs
 import datetime
 import io
 import logging
 import logging.handlers
 import os
-import stat
-from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from ringwriter import _lifecycle, _record_path, _stdlib_facts
 from ringwriter._flusher import FLUSHER
 from ringwriter._record_path import RecordFormatting
 from ringwriter._text import TextWriter
-from ringwriter._writer import BufferedWriter
+# Over anything but a regular file the handlers hand the kernel batches of at most
+# PIPE_BUF bytes, each ending on a record boundary: several processes sharing one pipe
+# (a container's stderr) then never tear each other's records.
+from ringwriter._writer import PIPE_BUF, BufferedWriter, is_regular_file
 
 __all__ = ["StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"]
 
@@ -47,6 +50,9 @@ _StdlibFileHandler = logging.FileHandler
 _StdlibRotatingFileHandler = logging.handlers.RotatingFileHandler
 _StdlibTimedRotatingFileHandler = logging.handlers.TimedRotatingFileHandler
 
+_Held = List[Tuple[logging.LogRecord, str]]
+
+
 def _costs_a_system_call_to_flush(stream: Any) -> bool:
     """Whether ``stream`` sits on a descriptor (so each stdlib flush is a write(2))."""
     try:
@@ -54,6 +60,55 @@ def _costs_a_system_call_to_flush(stream: Any) -> bool:
     except Exception:  # io.UnsupportedOperation, AttributeError, a closed stream's ValueError
         return False
     return True
+
+
+def _atomic_write_limit(stream: Any) -> int:
+    """``PIPE_BUF`` when ``stream`` sits on a descriptor that is not a regular file (a
+    pipe, a FIFO, a socket, a tty), else 0: any batch may be written at once."""
+    try:
+        return 0 if is_regular_file(stream.fileno()) else PIPE_BUF
+    except Exception:  # no descriptor, or a closed stream: its write reports it
+        return 0
+
+
+_ASCII_SUPERSETS = frozenset(["utf-8", "ascii", "iso8859-1"])
+_encodes_ascii_as_is: Dict[Any, bool] = {}
+
+
+def _encoded_length(text: str, encoding: Any, errors: Any) -> Optional[int]:
+    """The bytes ``text`` takes in ``encoding`` (at most; a BOM counted on every text),
+    or None when it cannot be told (the text does not encode, the stream names no
+    codec)."""
+    ascii_as_is = _encodes_ascii_as_is.get(encoding)
+    if ascii_as_is is None:
+        try:
+            ascii_as_is = codecs.lookup(encoding).name in _ASCII_SUPERSETS
+        except Exception:
+            ascii_as_is = False
+        _encodes_ascii_as_is[encoding] = ascii_as_is
+    if ascii_as_is and text.isascii():
+        return len(text)
+    try:
+        return len(text.encode(encoding, errors or "strict"))
+    except Exception:
+        return None
+
+
+def _batches_within(held: _Held, limit: int, encoding: Any, errors: Any) -> Iterator[_Held]:
+    """The held records, in order, in batches of at most ``limit`` encoded bytes; a
+    record longer than that, or of unknown length, in a batch of its own."""
+    batch: _Held = []
+    size = 0
+    for entry in held:
+        length = _encoded_length(entry[1], encoding, errors)
+        if length is None or length > limit or size + length > limit:
+            if batch:
+                yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += limit + 1 if length is None else length
+    if batch:
+        yield batch
 
 
 def _text_over_ringwriter(raw: io.FileIO, mode: str, buffer_size: int, encoding: Optional[str],
@@ -123,7 +178,7 @@ class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore
             return
         self._configure(buffer_size, flush_level, flush_interval)
         _StdlibStreamHandler.__init__(self, stream)
-        self._held: List[Tuple[logging.LogRecord, str]] = []
+        self._held: _Held = []
         self._held_characters = 0
         self._holds_records = _costs_a_system_call_to_flush(self.stream)
         _lifecycle.track_buffer_holder(self)
@@ -149,14 +204,37 @@ class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore
             FLUSHER.ensure(self, self.flush_interval)
 
     def _write_held_records(self) -> bool:
-        """Hand the held records to the stream in one ``write``; if the stream refuses the
-        whole before taking any of it (a closed stream raises ValueError, an encoder
-        UnicodeError), each record is written alone so that each succeeds or fails as
-        it would have in the stdlib's ``emit``. Every failed record goes to
-        ``handleError``. Returns whether the last record was written."""
+        """Hand the held records to the stream: in one ``write`` over a regular file;
+        over a pipe or any other descriptor, in batches of at most ``PIPE_BUF`` bytes
+        that end on record boundaries, each followed by a ``flush``, so that each is one
+        write(2) that the kernel keeps whole. Returns whether the last record was
+        written."""
         held = self._held
         self._held = []
         self._held_characters = 0
+        stream = self.stream
+        limit = _atomic_write_limit(stream)
+        if not limit:
+            return self._write_batch(held)
+        written = False
+        for batch in _batches_within(held, limit, getattr(stream, "encoding", None), getattr(stream, "errors", None)):
+            written = self._write_batch(batch)
+            if written:
+                try:
+                    stream.flush()
+                except RecursionError:
+                    raise
+                except Exception:
+                    self.handleError(batch[-1][0])
+                    written = False
+        return written
+
+    def _write_batch(self, held: _Held) -> bool:
+        """Hand ``held`` to the stream in one ``write``; if the stream refuses the whole
+        before taking any of it (a closed stream raises ValueError, an encoder
+        UnicodeError), each record is written alone so that each succeeds or fails as
+        it would have in the stdlib's ``emit``. Every failed record goes to
+        ``handleError``. Returns whether the last record was written."""
         try:
             self.stream.write("".join([text for _, text in held]))
             return True
@@ -263,7 +341,8 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
         except BaseException:
             raw.close()
             raise
-        self._regular_file = stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+        self._regular_file = is_regular_file(raw.fileno())
+        (stream if "b" in mode else stream.buffer)._keep_records_whole(PIPE_BUF, True)
         return stream
 
     def emit(self, record: logging.LogRecord) -> None:
