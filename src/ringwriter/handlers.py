@@ -76,9 +76,9 @@ _encodes_ascii_as_is: Dict[Any, bool] = {}
 
 
 def _encoded_length(text: str, encoding: Any, errors: Any) -> Optional[int]:
-    """The bytes ``text`` takes in ``encoding`` (at most; a BOM counted on every text),
-    or None when it cannot be told (the text does not encode, the stream names no
-    codec)."""
+    """The bytes ``text`` takes in ``encoding`` (at most: a BOM is counted on every
+    text); 0 for a text the codec refuses (the stream writes nothing of it); None when
+    it cannot be told (the stream names no codec)."""
     ascii_as_is = _encodes_ascii_as_is.get(encoding)
     if ascii_as_is is None:
         try:
@@ -90,6 +90,8 @@ def _encoded_length(text: str, encoding: Any, errors: Any) -> Optional[int]:
         return len(text)
     try:
         return len(text.encode(encoding, errors or "strict"))
+    except UnicodeError:
+        return 0
     except Exception:
         return None
 
@@ -215,46 +217,45 @@ class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore
         stream = self.stream
         limit = _atomic_write_limit(stream)
         if not limit:
-            return self._write_batch(held)
-        written = False
+            return self._write_batch(held) is held[-1][0]
+        last = None
         for batch in _batches_within(held, limit, getattr(stream, "encoding", None), getattr(stream, "errors", None)):
-            written = self._write_batch(batch)
-            if written:
+            last = self._write_batch(batch)
+            if last is not None:
                 try:
                     stream.flush()
                 except RecursionError:
                     raise
                 except Exception:
-                    self.handleError(batch[-1][0])
-                    written = False
-        return written
+                    self.handleError(last)
+                    last = None
+        return last is held[-1][0]
 
-    def _write_batch(self, held: _Held) -> bool:
+    def _write_batch(self, held: _Held) -> Optional[logging.LogRecord]:
         """Hand ``held`` to the stream in one ``write``; if the stream refuses the whole
         before taking any of it (a closed stream raises ValueError, an encoder
         UnicodeError), each record is written alone so that each succeeds or fails as
         it would have in the stdlib's ``emit``. Every failed record goes to
-        ``handleError``. Returns whether the last record was written."""
+        ``handleError``. Returns the last record written, if any."""
         try:
             self.stream.write("".join([text for _, text in held]))
-            return True
+            return held[-1][0]
         except (ValueError, UnicodeError):
             pass  # nothing was taken: one record at a time below
         except Exception:
             for record, _ in held:  # some of it may have been taken; none is written twice
                 self.handleError(record)
-            return False
-        written = False
+            return None
+        last = None
         for record, text in held:
             try:
                 self.stream.write(text)
-                written = True
+                last = record
             except RecursionError:
                 raise
             except Exception:
                 self.handleError(record)
-                written = False
-        return written
+        return last
 
     def _hand_over_held_records(self) -> None:
         """Write the held records and flush the stream; what fails is reported through
