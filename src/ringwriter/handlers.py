@@ -15,6 +15,12 @@ What a crash can lose: on SIGKILL or a power cut, at most the records of the las
 kernel had not yet written to disk, as with any handler that does not fsync). Nothing
 that was flushed, and no record at ``flush_level`` or above.
 
+Over a descriptor that is not a regular file (a pipe such as a container's stderr, a
+FIFO, a socket, a tty; ``fstat`` tells), each write(2) holds whole records and at most
+``PIPE_BUF`` bytes, which the kernel never interleaves with another process's writes; a
+longer record goes alone, as the stdlib writes it. On a regular file opened for
+appending every write lands whole, so batches there are as large as the buffer.
+
 Output is byte for byte what the stdlib handler writes for the same records and
 formatter. ``handle``, ``format`` and the file handlers' write of a record run in C
 (``ringwriter._record_path``), compiled for a plain ``logging.Formatter`` with a
@@ -75,19 +81,22 @@ _ASCII_SUPERSETS = frozenset(["utf-8", "ascii", "iso8859-1"])
 _encodes_ascii_as_is: Dict[Any, bool] = {}
 
 
+def _encodes_ascii_text_as_is(encoding: Any) -> bool:
+    """Whether ``encoding`` writes an ASCII text as its characters, one byte each."""
+    as_is = _encodes_ascii_as_is.get(encoding)
+    if as_is is None:
+        try:
+            as_is = codecs.lookup(encoding).name in _ASCII_SUPERSETS
+        except Exception:  # not a codec's name, or not a str: the stream knows
+            as_is = False
+        _encodes_ascii_as_is[encoding] = as_is
+    return as_is
+
+
 def _encoded_length(text: str, encoding: Any, errors: Any) -> Optional[int]:
     """The bytes ``text`` takes in ``encoding`` (at most: a BOM is counted on every
     text); 0 for a text the codec refuses (the stream writes nothing of it); None when
     it cannot be told (the stream names no codec)."""
-    ascii_as_is = _encodes_ascii_as_is.get(encoding)
-    if ascii_as_is is None:
-        try:
-            ascii_as_is = codecs.lookup(encoding).name in _ASCII_SUPERSETS
-        except Exception:
-            ascii_as_is = False
-        _encodes_ascii_as_is[encoding] = ascii_as_is
-    if ascii_as_is and text.isascii():
-        return len(text)
     try:
         return len(text.encode(encoding, errors or "strict"))
     except UnicodeError:
@@ -99,10 +108,12 @@ def _encoded_length(text: str, encoding: Any, errors: Any) -> Optional[int]:
 def _batches_within(held: _Held, limit: int, encoding: Any, errors: Any) -> Iterator[_Held]:
     """The held records, in order, in batches of at most ``limit`` encoded bytes; a
     record longer than that, or of unknown length, in a batch of its own."""
+    ascii_as_is = _encodes_ascii_text_as_is(encoding)
     batch: _Held = []
     size = 0
     for entry in held:
-        length = _encoded_length(entry[1], encoding, errors)
+        text = entry[1]
+        length = len(text) if ascii_as_is and text.isascii() else _encoded_length(text, encoding, errors)
         if length is None or length > limit or size + length > limit:
             if batch:
                 yield batch
