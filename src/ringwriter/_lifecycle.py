@@ -44,7 +44,7 @@ def flush_open_writers(whole_records_only: bool = False) -> None:
     ``BufferedWriter._keep_records_whole``) keeps a record it has only part of."""
     for holder in list(_buffer_holders):
         holder._flush_if_idle()
-    for writer in list(live_writers):
+    for writer in live_writers():
         try:
             writer._flush_if_idle(whole_records_only)
         except Exception:
@@ -60,7 +60,7 @@ def forget_parent_buffers() -> None:
     """In a freshly forked child: nothing may write the parent's buffered bytes."""
     for holder in list(_buffer_holders):
         holder._forget_parent_buffer()
-    for writer in list(live_writers):
+    for writer in live_writers():
         writer._forget_parent_buffer()
 
 

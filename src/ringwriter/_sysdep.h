@@ -69,6 +69,20 @@ static int ringwriter_fd_kind(int fd) {
 typedef struct { PyObject_HEAD int fd; } ringwriter_fileio_head;
 #define RINGWRITER_FILEIO_FD(o) (((ringwriter_fileio_head *)(o))->fd)
 
+/* Whether ``obj``'s own __dict__ sets ``name`` (a method replaced on the instance), for
+   a type whose instances keep their dict at a fixed offset (Cython's ``cdef dict
+   __dict__``); any other layout answers yes, so the caller looks the method up. */
+static int ringwriter_instance_sets(PyObject *obj, PyObject *name) {
+    Py_ssize_t offset = Py_TYPE(obj)->tp_dictoffset;
+    PyObject *dict;
+    if (offset <= 0) return 1;
+    dict = *(PyObject **)((char *)obj + offset);
+    if (dict == NULL) return 0;
+    if (PyDict_GetItemWithError(dict, name) != NULL) return 1;
+    if (PyErr_Occurred()) { PyErr_Clear(); return 1; }
+    return 0;
+}
+
 /* Cython would make a local of an ``errno`` assigned in a function. */
 static int ringwriter_get_errno(void) { return errno; }
 static void ringwriter_set_errno(int err) { errno = err; }

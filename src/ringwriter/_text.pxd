@@ -24,6 +24,8 @@ cdef class TextWriter:
     cdef dict __dict__
     cdef object __weakref__
 
+    # __init__, for a caller in C that made the object with __new__ (ringwriter.open).
+    cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1
     cdef int _choose_path(self) except -1
     # write(s) without the method call: the characters written, as io.TextIOWrapper.write.
     cdef object _write(self, object s)

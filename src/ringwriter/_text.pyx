@@ -22,6 +22,7 @@ buffer the wrapper is exactly what the caller asked for, and makes the stdlib's 
 cimport cython
 from libc.string cimport memchr
 
+from ringwriter._sysdep cimport instance_sets
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
 import codecs
@@ -44,6 +45,17 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) except -2
 
 cdef dict _CODECS = {"utf-8": UTF8, "ascii": ASCII, "iso8859-1": LATIN1}
+# The usual spellings of those encodings, looked up once: the encodings package's search
+# function, which the registry always asks first, answers for each, so what they name
+# cannot change; any other name is looked up at each choice.
+cdef dict _SPELLED = {
+    spelling: _CODECS[codecs.lookup(spelling).name]
+    for spelling in ("utf-8", "UTF-8", "utf8", "UTF8", "ascii", "us-ascii", "latin-1", "latin1", "iso8859-1",
+                     "iso-8859-1", "ISO-8859-1")
+}
+# io.TextIOWrapper (the C one) translates "\n" on output by its compile-time line
+# separator, not by os.linesep at run time.
+cdef bint _TRANSLATES_BY_DEFAULT = os.linesep != "\n"
 cdef object _TextIOWrapper = io.TextIOWrapper
 
 
@@ -103,12 +115,16 @@ cdef class TextWriter:
 
     def __init__(self, buffer, encoding=None, errors=None, newline=None, line_buffering=False,
                  write_through=False):
+        self._setup(buffer, encoding, errors, newline, line_buffering, write_through)
+
+    cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1:
         self._wrapper_writes_through_for_ring = _is_plain_ringwriter(buffer)
         self._wrapper = _TextIOWrapper(buffer, encoding, errors, newline, line_buffering,
                                        True if self._wrapper_writes_through_for_ring else write_through)
         self._write_through = bool(write_through)
         self._newline = newline
         self._choose_path()
+        return 0
 
     cdef int _choose_path(self) except -1:
         """Whether write() may copy into the ring, after __init__ or reconfigure()."""
@@ -117,16 +133,22 @@ cdef class TextWriter:
         self._ring_writer = None
         self._codec = OTHER
         newline = self._newline
-        translates = newline in ("\r", "\r\n") or (newline is None and os.linesep != "\n")
-        if translates or not _is_plain_ringwriter(wrapper.buffer):
+        translates = newline in ("\r", "\r\n") or (newline is None and _TRANSLATES_BY_DEFAULT)
+        if translates:
             return 0
-        try:
-            name = codecs.lookup(wrapper.encoding).name
-        except LookupError:
+        buffer = wrapper.buffer
+        if not _is_plain_ringwriter(buffer):
             return 0
-        self._codec = _CODECS.get(name, OTHER)
+        encoding = wrapper.encoding
+        codec = _SPELLED.get(encoding)
+        if codec is None:
+            try:
+                codec = _CODECS.get(codecs.lookup(encoding).name, OTHER)
+            except LookupError:
+                return 0
+        self._codec = codec
         if self._codec != OTHER:
-            self._ring_writer = wrapper.buffer
+            self._ring_writer = buffer
         return 0
 
     # -- writing ---------------------------------------------------------------------
@@ -198,12 +220,17 @@ cdef class TextWriter:
                 buffer._dealloc_warn(self)
             except Exception:
                 pass
+        # The stdlib calls both through their objects; an exact class's own are called here
+        # without the method lookup.
         try:
-            self.flush()
+            if type(self) is TextWriter and not instance_sets(self, "flush"):
+                self._wrapper.flush()
+            else:
+                self.flush()
         except BaseException:
-            buffer.close()  # its own error, if any, carries the flush's as context
+            _close_buffer(buffer)  # its own error, if any, carries the flush's as context
             raise
-        buffer.close()
+        _close_buffer(buffer)
 
     def detach(self):
         """Flush, then return the buffer; the TextWriter is unusable afterwards."""
@@ -371,10 +398,20 @@ cdef class TextWriter:
             finalize_like_stdlib(self)
 
 
+cdef int _close_buffer(object buffer) except -1:
+    """``buffer.close()``; for an exact ringwriter, without the method lookup."""
+    if type(buffer) is BufferedWriter and not instance_sets(buffer, "close"):
+        (<BufferedWriter>buffer)._close()
+    else:
+        buffer.close()
+    return 0
+
+
 cdef bint _is_plain_ringwriter(object buffer):
     """A ringwriter.BufferedWriter whose write() is ringwriter's (subclasses that only
     add to flush(), such as CoalescingWriter, included)."""
-    return isinstance(buffer, BufferedWriter) and type(buffer).write is BufferedWriter.write
+    return type(buffer) is BufferedWriter or (isinstance(buffer, BufferedWriter)
+                                              and type(buffer).write is BufferedWriter.write)
 
 
 io.TextIOBase.register(TextWriter)

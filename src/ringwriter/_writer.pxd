@@ -5,9 +5,10 @@
 cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_IsContiguous, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.object cimport PyObject
 
 from ringwriter._ring cimport Ring, ring_append, ring_consume, ring_extend, ring_free_linear
-from ringwriter._sysdep cimport RINGWRITER_FILEIO_FD, iovec
+from ringwriter._sysdep cimport RINGWRITER_FILEIO_FD, instance_sets, iovec
 
 
 cdef extern from "pythread.h":
@@ -17,6 +18,12 @@ cdef extern from "pythread.h":
     int PyThread_acquire_lock(PyThread_type_lock lock, int waitflag) nogil
     void PyThread_release_lock(PyThread_type_lock lock) nogil
     unsigned long PyThread_get_thread_ident()
+
+
+cdef struct LiveNode:
+    LiveNode *previous
+    LiveNode *next
+    PyObject *writer  # borrowed: NULL while the writer is not in the list
 
 
 cdef str type_name(object instance)
@@ -57,6 +64,9 @@ cdef class BufferedWriter:
     cdef unsigned long long _raw_writes
     cdef unsigned long long _flushes
     cdef Py_ssize_t _largest_pending
+    # The registry of live writers (the exit and fork hooks walk it): a list threaded
+    # through the writers, so that joining it costs no allocation and no weak reference.
+    cdef LiveNode _live_node
     cdef dict __dict__
     cdef object __weakref__
 
@@ -181,4 +191,6 @@ cdef class BufferedWriter:
 
     @cython.final
     cdef Py_ssize_t _copy_bytes_run(self, object sequence, Py_ssize_t start) except -1
+    cdef int _flush(self) except -1
+    cdef int _close(self) except -1
     cdef int _close_raw(self) except -1

@@ -1,8 +1,5 @@
 import io
-from typing import Any, Iterable, NamedTuple, Optional
-from weakref import WeakSet
-
-live_writers: "WeakSet[BufferedWriter]"
+from typing import Any, Iterable, List, NamedTuple, Optional
 
 class WriterStats(NamedTuple):
     """Counters of one writer since it was created."""
@@ -57,6 +54,9 @@ class BufferedWriter(io.BufferedIOBase):
     def _end_record(self) -> None: ...
     def _flush_records(self) -> None: ...
     def _forget_parent_buffer(self) -> None: ...
+
+def live_writers() -> List[BufferedWriter]:
+    """Every writer not yet collected, newest first."""
 
 PIPE_BUF: int
 

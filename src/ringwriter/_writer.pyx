@@ -38,7 +38,6 @@ import os
 import select
 import stat
 import sys
-import weakref
 
 from ringwriter import _stdlib_facts
 
@@ -55,7 +54,7 @@ cdef extern from "Python.h":
     int Py_ReprEnter(object o) except -1
     void Py_ReprLeave(object o)
     int PyBUF_READ
-    ctypedef struct PyObject
+    Py_ssize_t _reference_count "Py_REFCNT"(PyObject *o)
     ctypedef struct PyTypeObject:
         const char *tp_name
     PyObject **PySequence_Fast_ITEMS(object sequence)
@@ -100,8 +99,49 @@ class WriterStats(collections.namedtuple(
         return self.bytes_copied + self.bytes_zero_copy
 
 
-# Every writer not yet collected, for the exit and fork hooks in _lifecycle.py.
-live_writers = weakref.WeakSet()
+# The newest writer not yet collected; each node links to the one before (next). Only
+# C pointers are followed, never references taken, so a writer being deallocated (its
+# count already 0) is never touched as an object.
+cdef LiveNode *_live_head = NULL
+
+
+cdef void _join_live_writers(BufferedWriter writer) noexcept:
+    global _live_head
+    cdef LiveNode *node = &writer._live_node
+    if node.writer != NULL:
+        return
+    node.writer = <PyObject *>writer
+    node.previous = NULL
+    node.next = _live_head
+    if _live_head != NULL:
+        _live_head.previous = node
+    _live_head = node
+
+
+cdef void _leave_live_writers(LiveNode *node) noexcept:
+    global _live_head
+    if node.writer == NULL:
+        return
+    if node.previous != NULL:
+        node.previous.next = node.next
+    else:
+        _live_head = node.next
+    if node.next != NULL:
+        node.next.previous = node.previous
+    node.previous = node.next = NULL
+    node.writer = NULL
+
+
+def live_writers():
+    """Every writer not yet collected, newest first, for the exit and fork hooks in
+    _lifecycle.py (one being deallocated, whose count is already 0, left out)."""
+    cdef list writers = []
+    cdef LiveNode *node = _live_head
+    while node != NULL:
+        if _reference_count(node.writer) > 0:
+            writers.append(<object>node.writer)
+        node = node.next
+    return writers
 
 
 cdef str type_name(object instance):
@@ -190,6 +230,7 @@ cdef class BufferedWriter:
             raise MemoryError("can't allocate lock")
 
     def __dealloc__(self):
+        _leave_live_writers(&self._live_node)
         PyMem_Free(self._ring.data)
         self._ring.data = NULL
         if self._lock != NULL:
@@ -223,19 +264,22 @@ cdef class BufferedWriter:
         self._owner = 0
         self._raw = raw
         _finalize_after(raw)
-        self._fd_path = (
-            RINGWRITER_FD_PATH
-            and type(raw) is _FileIO
-            and RINGWRITER_FILEIO_FD(raw) == raw.fileno()
-        )
+        # An exact FileIO's descriptor is its fileno() (-1 once closed, which writable()
+        # has already refused).
+        self._fd_path = RINGWRITER_FD_PATH and type(raw) is _FileIO and RINGWRITER_FILEIO_FD(raw) >= 0
         kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(raw)) if self._fd_path else -1
         self._fd_is_pipe = kind == RINGWRITER_FD_FIFO
         self._fd_is_regular = kind == RINGWRITER_FD_REGULAR
-        try:
-            self._raw.tell()  # the stdlib asks once here, and ignores a failure
-        except Exception:
-            pass
-        live_writers.add(self)
+        # The stdlib asks the raw's position once here, and ignores a failure (on the fd
+        # path FileIO.tell is this lseek).
+        if self._fd_path:
+            ringwriter_tell(RINGWRITER_FILEIO_FD(raw))
+        else:
+            try:
+                self._raw.tell()
+            except Exception:
+                pass
+        _join_live_writers(self)
         return 0
 
     # -- checks and the lock -------------------------------------------------------
@@ -614,6 +658,9 @@ cdef class BufferedWriter:
         It does not call ``raw.flush()`` and does not make the data durable: use
         ``os.fsync(w.fileno())`` for a disk, ``termios.tcdrain`` for a serial line.
         """
+        self._flush()
+
+    cdef int _flush(self) except -1:
         self._check_usable()
         if self._is_closed():
             raise ValueError("flush of closed file")
@@ -622,6 +669,7 @@ cdef class BufferedWriter:
             self._flush_unlocked()
         finally:
             self._leave()
+        return 0
 
     def close(self):
         """Flush, then close the raw stream, even if the flush failed.
@@ -629,21 +677,28 @@ cdef class BufferedWriter:
         The flush error is raised; if ``raw.close()`` fails too, its error is raised with
         the flush error as ``__context__``. Closing a closed writer does nothing.
         """
+        self._close()
+
+    cdef int _close(self) except -1:
         self._check_usable()
         self._enter()
         try:
-            if self._raw.closed:
-                return
+            if self._raw_closed():
+                return 0
             if self._finalizing:
                 self._dealloc_warn(self)
         finally:
             self._leave()
         try:
-            self.flush()
+            if type(self) is BufferedWriter and not instance_sets(self, "flush"):
+                self._flush()
+            else:
+                self.flush()  # a subclass's or an instance's own, as the stdlib calls it
         except BaseException:
             self._close_raw()
             raise
         self._close_raw()
+        return 0
 
     cdef int _close_raw(self) except -1:
         self._enter()

@@ -1,0 +1,130 @@
+# cython: language_level=3, binding=False, auto_pickle=False
+"""ringwriter._open: ringwriter.open(), the built-in open() for writing, compiled.
+
+It follows CPython's ``_io_open_impl`` (Modules/_io/_iomodule.c) step for step: the
+mode decoded once, the checks and their messages in the built-in's order, the
+``io.FileIO`` made with the raw mode, ``isatty`` asked only where the built-in asks it
+(``_isatty_open_only`` where the running CPython has it, which spares a regular file
+the ioctl), the buffer size taken from the FileIO's own ``_blksize`` (its fstat at open),
+then the writer and, for text, a ``ringwriter.TextWriter`` over it with ``mode`` set.
+Nothing is read through a module attribute that a program may patch (``os.fstat``).
+"""
+from ringwriter._text cimport TextWriter
+from ringwriter._writer cimport BufferedWriter
+
+import io
+import warnings
+
+from ringwriter._coalescing import CoalescingWriter
+
+cdef extern from "Python.h":
+    object PyOS_FSPath(object path)
+
+cdef object _FileIO = io.FileIO
+cdef bint _ISATTY_OPEN_ONLY = hasattr(io.FileIO, "_isatty_open_only")
+# io.TextIOWrapper gathers this much encoded text before it hands it to its buffer, so
+# the built-in's text files write at least this much per write(2): a TextWriter's ring
+# is never smaller, so that it never makes more system calls.
+cdef Py_ssize_t _TEXT_CHUNK = 8192
+
+
+def open(file, mode="wb", buffering=-1, encoding=None, errors=None, newline=None, closefd=True,
+         opener=None, *, flush_interval=None):
+    """Open ``file`` for writing, like the built-in ``open()``.
+
+    Binary modes ("wb", "ab", "xb") return a ``ringwriter.BufferedWriter`` over an
+    ``io.FileIO`` (or the FileIO itself with ``buffering=0``); text modes ("w", "a",
+    "x", with or without "t") return a ``ringwriter.TextWriter`` over that writer. The
+    arguments mean what they mean for ``open()``. Modes that read raise ValueError:
+    ringwriter only writes.
+
+    With ``flush_interval`` (seconds) the writer is a ``CoalescingWriter``: flush() calls
+    closer together than that are batched into one write, and no byte waits longer.
+    """
+    if not isinstance(mode, str):
+        raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
+    cdef bint creating = False, writing = False, appending = False, reading = False, updating = False
+    cdef bint text = False, binary = False
+    cdef Py_UCS4 c
+    cdef str raw_mode
+    for c in <str>mode:
+        if c == "x":
+            creating = True
+        elif c == "w":
+            writing = True
+        elif c == "a":
+            appending = True
+        elif c == "r":
+            reading = True
+        elif c == "+":
+            updating = True
+        elif c == "t":
+            text = True
+        elif c == "b":
+            binary = True
+        else:
+            raise ValueError(f"invalid mode: {mode!r}")
+    if len({*mode}) != len(mode):
+        raise ValueError(f"invalid mode: {mode!r}")
+    if text and binary:
+        raise ValueError("can't have text and binary mode at once")
+    if creating + writing + appending + reading > 1:
+        raise ValueError("must have exactly one of create/read/write/append mode")
+    if not (creating or writing or appending or reading):
+        raise ValueError("Must have exactly one of create/read/write/append mode and at most one plus")
+    if reading or updating:
+        raise ValueError(
+            f"ringwriter.open() only writes: mode {mode!r} reads; "
+            "use 'w', 'a' or 'x' (with 'b' for bytes), or the built-in open() to read"
+        )
+    if binary:
+        if encoding is not None:
+            raise ValueError("binary mode doesn't take an encoding argument")
+        if errors is not None:
+            raise ValueError("binary mode doesn't take an errors argument")
+        if newline is not None:
+            raise ValueError("binary mode doesn't take a newline argument")
+    if not isinstance(buffering, int):
+        raise TypeError(f"'{type(buffering).__name__}' object cannot be interpreted as an integer")
+    if binary and buffering == 1:
+        warnings.warn(
+            "line buffering (buffering=1) isn't supported in binary mode, the default buffer size will be used",
+            RuntimeWarning,
+            stacklevel=1,  # this function has no frame: 1 is its caller's
+        )
+    raw_mode = "x" if creating else "w" if writing else "a"
+    raw = _FileIO(file if isinstance(file, int) else PyOS_FSPath(file), raw_mode, closefd, opener=opener)
+    try:
+        return _wrap(raw, mode, buffering, binary, encoding, errors, newline, flush_interval)
+    except BaseException:
+        raw.close()
+        raise
+
+
+cdef object _wrap(raw, str mode, Py_ssize_t buffering, bint binary, encoding, errors, newline, flush_interval):
+    """The built-in's buffering decisions over the open ``raw``, then the writers."""
+    cdef bint line_buffering = buffering == 1
+    if buffering < 0:
+        line_buffering = bool(raw._isatty_open_only() if _ISATTY_OPEN_ONLY else raw.isatty())
+    if line_buffering or buffering < 0:
+        buffering = raw._blksize
+    if buffering == 0:
+        if flush_interval is not None:
+            raise ValueError("flush_interval needs a buffer: buffering must not be 0")
+        if binary:
+            return raw
+        raise ValueError("can't have unbuffered text I/O")
+    if not binary:
+        buffering = max(buffering, _TEXT_CHUNK)
+    cdef BufferedWriter writer
+    if flush_interval is None:
+        writer = BufferedWriter.__new__(BufferedWriter)  # __init__ without its argument parsing
+        writer._setup(raw, buffering)
+    else:
+        writer = CoalescingWriter(raw, buffering, flush_interval=flush_interval)
+    if binary:
+        return writer
+    cdef TextWriter text = TextWriter.__new__(TextWriter)
+    text._setup(writer, encoding, errors, newline, line_buffering, False)
+    text.mode = mode  # as the built-in sets it
+    return text
