@@ -344,3 +344,72 @@ def test_open_with_fd_closefd_and_opener(tmp_path):
             f.write(b"!")
         assert calls == [os.O_WRONLY | os.O_CREAT | os.O_APPEND]
         assert path.read_bytes() == b"via fd+still open!"
+
+
+def test_open_reads_nothing_a_test_may_patch(tmp_path):
+    """CPython's test_shutil patches os.fstat around code that opens files: ringwriter.open
+    and the handlers' files take what they need from the FileIO and fstat(2) in C."""
+    from unittest import mock
+
+    import ringwriter.handlers
+
+    with mock.patch("os.fstat", side_effect=AssertionError("os.fstat called")):
+        with ringwriter.open(tmp_path / "b", "wb") as f:
+            f.write(b"bytes")
+        with ringwriter.open(tmp_path / "t", "w", encoding="utf-8") as f:
+            f.write("text")
+        handler = ringwriter.handlers.FileHandler(tmp_path / "log", encoding="utf-8")
+        handler.close()
+    assert (tmp_path / "b").read_bytes() == b"bytes" and (tmp_path / "t").read_text() == "text"
+
+
+class CountingFileIO(io.FileIO):
+    """A FileIO that counts its writes: under io.BufferedWriter, one per write(2)."""
+
+    writes = 0
+
+    def write(self, b):
+        type(self).writes += 1
+        return super().write(b)
+
+
+@pytest.mark.parametrize("line_buffering", [False, True])
+@pytest.mark.parametrize("line", ["a" * 79 + "\n", ("héllo straße 日本 " * 5)[:79] + "\n"])
+def test_text_makes_no_more_writes_than_the_builtin(tmp_path, line, line_buffering):
+    """The built-in's text file (an io.TextIOWrapper gathering 8 KiB chunks over a
+    BufferedWriter of the file's block size) against ringwriter.open's, for the same
+    lines: ringwriter makes no more write(2) calls (with line buffering, one a line)."""
+    lines = [line] * (3000 if line_buffering else 30000)
+    CountingFileIO.writes = 0
+    raw = CountingFileIO(tmp_path / "ref", "w")
+    with io.TextIOWrapper(io.BufferedWriter(raw, raw._blksize), "utf-8", line_buffering=line_buffering) as ref:
+        for text in lines:
+            ref.write(text)
+    ours = ringwriter.open(tmp_path / "ours", "w", encoding="utf-8", buffering=1 if line_buffering else -1)
+    for text in lines:
+        ours.write(text)
+    ours.flush()
+    ours_writes = ours.buffer.stats.raw_writes
+    ours.close()
+    assert (tmp_path / "ours").read_bytes() == (tmp_path / "ref").read_bytes()
+    assert ours_writes <= CountingFileIO.writes
+    if line_buffering:
+        assert ours_writes == CountingFileIO.writes == len(lines)
+
+
+def test_open_default_encoding_warning_names_the_caller(tmp_path):
+    """With -X warn_default_encoding the EncodingWarning points at the line that called
+    open(), for the built-in and for ringwriter.open alike."""
+    script = (
+        "import warnings, ringwriter, sys\n"
+        "warnings.simplefilter('always')\n"
+        f"open({str(tmp_path / 'ref')!r}, 'w').close()\n"
+        f"ringwriter.open({str(tmp_path / 'ours')!r}, 'w').close()\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-c", script],
+                            capture_output=True, text=True, check=True)
+    lines = [line for line in result.stderr.splitlines() if "EncodingWarning" in line]
+    assert [line.split(":")[1] for line in lines] == ["3", "4"], result.stderr

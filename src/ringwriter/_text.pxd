@@ -29,4 +29,5 @@ cdef class TextWriter:
     cdef int _choose_path(self) except -1
     # write(s) without the method call: the characters written, as io.TextIOWrapper.write.
     cdef object _write(self, object s)
-    cdef bint _copy_into_ring(self, str s) except -1
+    cdef int _copy_into_ring(self, str s) except -1
+    cdef int _write_past_ring(self, str s) except -1

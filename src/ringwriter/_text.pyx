@@ -42,7 +42,15 @@ cdef extern from "Python.h":
     int PyUnicode_4BYTE_KIND
     ctypedef unsigned char Py_UCS1
     ctypedef unsigned short Py_UCS2
+    ctypedef unsigned int UCS4Unit "Py_UCS4"  # Cython's own Py_UCS4 is a character type
+    bytes PyUnicode_AsUTF8String(object s)
     Py_ssize_t PyUnicode_FindChar(object s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) except -2
+
+# What _copy_into_ring did with a text.
+cdef enum:
+    TO_WRAPPER = 0
+    WRITTEN = 1
+    NO_ROOM = 2
 
 cdef dict _CODECS = {"utf-8": UTF8, "ascii": ASCII, "iso8859-1": LATIN1}
 # The usual spellings of those encodings, looked up once: the encodings package's search
@@ -59,28 +67,30 @@ cdef bint _TRANSLATES_BY_DEFAULT = os.linesep != "\n"
 cdef object _TextIOWrapper = io.TextIOWrapper
 
 
-cdef Py_ssize_t _utf8_encode(const void *data, int kind, Py_ssize_t length, char *out) noexcept nogil:
-    """Encode ``length`` code points of the given kind to UTF-8 at ``out`` (room for the
-    worst case): the bytes written, or -1 at a surrogate, which only a codec's error
-    handler may decide about."""
+ctypedef fused CodePoint:
+    Py_UCS1
+    Py_UCS2
+    UCS4Unit
+
+
+cdef Py_ssize_t _utf8_encode_units(const CodePoint *data, Py_ssize_t length, unsigned char *out) noexcept nogil:
+    """Encode ``length`` code points to UTF-8 at ``out`` (room for the worst case): the
+    bytes written, or -1 at a surrogate, which only a codec's error handler may decide
+    about. One loop per storage width, as CPython's ucs1lib/ucs2lib/ucs4lib encoders: a
+    1-byte string has neither surrogates nor 3- and 4-byte sequences."""
     cdef Py_ssize_t i
     cdef unsigned int c
-    cdef unsigned char *o = <unsigned char *>out
+    cdef unsigned char *o = out
     for i in range(length):
-        if kind == PyUnicode_1BYTE_KIND:
-            c = (<const Py_UCS1 *>data)[i]
-        elif kind == PyUnicode_2BYTE_KIND:
-            c = (<const Py_UCS2 *>data)[i]
-        else:
-            c = (<const Py_UCS4 *>data)[i]
+        c = data[i]
         if c < 0x80:
             o[0] = <unsigned char>c
             o += 1
-        elif c < 0x800:
+        elif CodePoint is Py_UCS1 or c < 0x800:
             o[0] = <unsigned char>(0xC0 | (c >> 6))
             o[1] = <unsigned char>(0x80 | (c & 0x3F))
             o += 2
-        elif c < 0x10000:
+        elif CodePoint is Py_UCS2 or c < 0x10000:
             if 0xD800 <= c <= 0xDFFF:
                 return -1
             o[0] = <unsigned char>(0xE0 | (c >> 12))
@@ -93,7 +103,16 @@ cdef Py_ssize_t _utf8_encode(const void *data, int kind, Py_ssize_t length, char
             o[2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
             o[3] = <unsigned char>(0x80 | (c & 0x3F))
             o += 4
-    return <Py_ssize_t>(<char *>o - out)
+    return o - out
+
+
+cdef Py_ssize_t _utf8_encode(const void *data, int kind, Py_ssize_t length, char *out) noexcept nogil:
+    """``_utf8_encode_units`` for a string's storage of the given kind."""
+    if kind == PyUnicode_1BYTE_KIND:
+        return _utf8_encode_units(<const Py_UCS1 *>data, length, <unsigned char *>out)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _utf8_encode_units(<const Py_UCS2 *>data, length, <unsigned char *>out)
+    return _utf8_encode_units(<const UCS4Unit *>data, length, <unsigned char *>out)
 
 
 cdef bint _needs_line_flush(str s) except -1:
@@ -159,21 +178,44 @@ cdef class TextWriter:
         return self._write(s)
 
     cdef object _write(self, object s):
-        if self._ring_writer is not None and type(s) is str and self._copy_into_ring(s):
-            if self._line_buffering and _needs_line_flush(s):
-                self._ring_writer.flush()
-            return PyUnicode_GET_LENGTH(s)
+        cdef int outcome
+        if self._ring_writer is not None and type(s) is str:
+            outcome = self._copy_into_ring(s)
+            if outcome == NO_ROOM:
+                outcome = self._write_past_ring(s)
+            if outcome == WRITTEN:
+                if self._line_buffering and _needs_line_flush(s):
+                    self._ring_writer.flush()
+                return PyUnicode_GET_LENGTH(s)
         return self._wrapper.write(s)
 
-    cdef bint _copy_into_ring(self, str s) except -1:
+    cdef int _write_past_ring(self, str s) except -1:
+        """A text the ring has no room for, handed to the writer as the wrapper would
+        hand it (the writer writes its pending bytes and these out together), without
+        the wrapper: WRITTEN, or TO_WRAPPER when only the codec's error handler can
+        decide (a lone surrogate)."""
+        cdef BufferedWriter writer = self._ring_writer
+        if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
+            writer._write(<const char *>PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s))  # s keeps its storage alive
+            return WRITTEN
+        try:
+            encoded = PyUnicode_AsUTF8String(s)
+        except UnicodeEncodeError:
+            return TO_WRAPPER
+        writer._write_object(encoded)
+        return WRITTEN
+
+    cdef int _copy_into_ring(self, str s) except -1:
         """Encode ``s`` into the ring when it can take it whole right now, with no lock
-        to take and no Python code to run: whether it did."""
+        to take and no Python code to run: WRITTEN; NO_ROOM when only room is missing;
+        TO_WRAPPER for what the wrapper must decide (a closed or busy writer, a text
+        the codec may refuse)."""
         cdef BufferedWriter writer = self._ring_writer
         cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
         cdef Py_ssize_t tail, room, written
         cdef int kind
         if not writer._idle_on_open_fd():
-            return False
+            return TO_WRAPPER
         # Room after the pending bytes without wrapping (after a flush the ring starts
         # over at its beginning, so this is nearly always all of the free space).
         tail = writer._ring.head + writer._ring.count
@@ -184,20 +226,20 @@ cdef class TextWriter:
         room = min(room, writer._buffered_limit)
         if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
             if length > room:
-                return False
+                return NO_ROOM
             writer._append(<const char *>PyUnicode_DATA(s), length)
         elif self._codec == UTF8:
             kind = PyUnicode_KIND(s)
             if length * (kind + 1 if kind < 4 else 4) > room:
-                return False
+                return NO_ROOM
             written = _utf8_encode(PyUnicode_DATA(s), kind, length, writer._ring.data + tail % writer._ring.size)
             if written < 0:
-                return False
+                return TO_WRAPPER
             writer._extend(written)
         else:
-            return False
+            return TO_WRAPPER
         writer._write_calls += 1
-        return True
+        return WRITTEN
 
     def writelines(self, lines):
         """Write every str of ``lines``, in order, as ``write`` would."""
