@@ -1,5 +1,7 @@
 # ringwriter.TextWriter at the C level, for the compiled record path (_record_path.pyx)
 # to hand it a formatted record without a Python method call.
+cimport cython
+
 from ringwriter._writer cimport BufferedWriter
 
 
@@ -28,6 +30,10 @@ cdef class TextWriter:
     cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1
     cdef int _choose_path(self) except -1
     # write(s) without the method call: the characters written, as io.TextIOWrapper.write.
+    # Final, so that write() calls them directly (no vtable) and the compiler may inline.
+    @cython.final
     cdef object _write(self, object s)
+    @cython.final
     cdef int _copy_into_ring(self, str s) except -1
+    @cython.final
     cdef int _write_past_ring(self, str s) except -1

@@ -177,6 +177,7 @@ cdef class TextWriter:
         """Write the str ``s``; return its length in characters."""
         return self._write(s)
 
+    @cython.final
     cdef object _write(self, object s):
         cdef int outcome
         if self._ring_writer is not None and type(s) is str:
@@ -189,6 +190,7 @@ cdef class TextWriter:
                 return PyUnicode_GET_LENGTH(s)
         return self._wrapper.write(s)
 
+    @cython.final
     cdef int _write_past_ring(self, str s) except -1:
         """A text the ring has no room for, handed to the writer as the wrapper would
         hand it (the writer writes its pending bytes and these out together), without
@@ -205,6 +207,7 @@ cdef class TextWriter:
         writer._write_object(encoded)
         return WRITTEN
 
+    @cython.final
     cdef int _copy_into_ring(self, str s) except -1:
         """Encode ``s`` into the ring when it can take it whole right now, with no lock
         to take and no Python code to run: WRITTEN; NO_ROOM when only room is missing;
