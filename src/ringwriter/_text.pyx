@@ -8,10 +8,12 @@ newline translation, tell/seek cookies, reconfigure, detach and close. ``write(s
 a ringwriter.BufferedWriter, for an encoding that encodes a string on its own (UTF-8,
 ASCII, latin-1) and no newline translation, copies ``s`` into the writer's ring itself:
 ASCII and latin-1 text as one memcpy from the string's storage, other text encoded to
-UTF-8 in C from the string's 1-, 2- or 4-byte storage. Whatever that path cannot take
-whole (a lone surrogate, a character the codec cannot encode, a string larger than the
-room left in the ring, a closed or busy writer) goes to the wrapper, which encodes it
-with the codec and calls ``buffer.write``: the bytes are the same either way.
+UTF-8 in C from the string's 1-, 2- or 4-byte storage; a string larger than the room
+left in the ring goes to the writer's own write (its storage, or its strict UTF-8 bytes),
+which writes the ring and the string out together. Whatever only the codec can decide
+(a lone surrogate, a character the codec cannot encode) and a closed or busy writer go
+to the wrapper, which encodes with the codec and calls ``buffer.write``: the bytes are
+the same either way.
 
 For that to keep its order with the fast path, the wrapper over a ringwriter passes
 each write to the buffer at once (write_through), where io.TextIOWrapper without
