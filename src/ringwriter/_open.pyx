@@ -20,6 +20,16 @@ from ringwriter._coalescing import CoalescingWriter
 cdef extern from "Python.h":
     object PyOS_FSPath(object path)
 
+cdef enum:
+    CREATE = 1
+    WRITE = 2
+    APPEND = 4
+    READ = 8
+    UPDATE = 16
+    TEXT = 32
+    BINARY = 64
+
+cdef dict _MODE_LETTERS = {"x": CREATE, "w": WRITE, "a": APPEND, "r": READ, "+": UPDATE, "t": TEXT, "b": BINARY}
 cdef object _FileIO = io.FileIO
 cdef bint _ISATTY_OPEN_ONLY = hasattr(io.FileIO, "_isatty_open_only")
 # io.TextIOWrapper gathers this much encoded text before it hands it to its buffer, so
@@ -43,29 +53,16 @@ def open(file, mode="wb", buffering=-1, encoding=None, errors=None, newline=None
     """
     if not isinstance(mode, str):
         raise TypeError(f"open() argument 'mode' must be str, not {type(mode).__name__}")
-    cdef bint creating = False, writing = False, appending = False, reading = False, updating = False
-    cdef bint text = False, binary = False
-    cdef Py_UCS4 c
-    cdef str raw_mode
-    for c in <str>mode:
-        if c == "x":
-            creating = True
-        elif c == "w":
-            writing = True
-        elif c == "a":
-            appending = True
-        elif c == "r":
-            reading = True
-        elif c == "+":
-            updating = True
-        elif c == "t":
-            text = True
-        elif c == "b":
-            binary = True
-        else:
+    cdef int letters = 0, letter
+    for character in <str>mode:
+        letter = _MODE_LETTERS.get(character, 0)
+        if letter == 0 or letters & letter:  # unknown, or given twice
             raise ValueError(f"invalid mode: {mode!r}")
-    if len({*mode}) != len(mode):
-        raise ValueError(f"invalid mode: {mode!r}")
+        letters |= letter
+    cdef bint creating = (letters & CREATE) != 0, writing = (letters & WRITE) != 0
+    cdef bint appending = (letters & APPEND) != 0, reading = (letters & READ) != 0
+    cdef bint updating = (letters & UPDATE) != 0, text = (letters & TEXT) != 0, binary = (letters & BINARY) != 0
+    cdef str raw_mode
     if text and binary:
         raise ValueError("can't have text and binary mode at once")
     if creating + writing + appending + reading > 1:
