@@ -28,6 +28,7 @@ cdef class TextWriter:
 
     # __init__, for a caller in C that made the object with __new__ (ringwriter.open).
     cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1
+    cdef int _adopt(self, wrapper, newline, write_through, bint plain) except -1
     cdef int _choose_path(self) except -1
     # write(s) without the method call: the characters written, as io.TextIOWrapper.write.
     # Final, so that write() calls them directly (no vtable) and the compiler may inline.

@@ -134,14 +134,32 @@ cdef class TextWriter:
     writer's buffer; reading methods raise ``io.UnsupportedOperation``.
     """
 
-    def __init__(self, buffer, encoding=None, errors=None, newline=None, line_buffering=False,
-                 write_through=False):
-        self._setup(buffer, encoding, errors, newline, line_buffering, write_through)
+    def __init__(self, *args, **kwargs):
+        # io.TextIOWrapper parses the arguments, so that they are taken and refused
+        # exactly as the running stdlib does; its errors name this class, as its own
+        # name io.TextIOWrapper.
+        try:
+            wrapper = _TextIOWrapper(*args, **kwargs)
+        except TypeError as error:
+            message = str(error)
+            if "TextIOWrapper()" not in message:
+                raise
+            raise TypeError(message.replace("TextIOWrapper()", f"{type(self).__name__}()")) from None
+        write_through = wrapper.write_through
+        plain = _is_plain_ringwriter(wrapper.buffer)
+        if plain and not write_through:
+            wrapper.reconfigure(write_through=True)
+        self._adopt(wrapper, args[3] if len(args) > 3 else kwargs.get("newline"), write_through, plain)
 
     cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1:
-        self._wrapper_writes_through_for_ring = _is_plain_ringwriter(buffer)
-        self._wrapper = _TextIOWrapper(buffer, encoding, errors, newline, line_buffering,
-                                       True if self._wrapper_writes_through_for_ring else write_through)
+        cdef bint plain = _is_plain_ringwriter(buffer)
+        wrapper = _TextIOWrapper(buffer, encoding, errors, newline, line_buffering, True if plain else write_through)
+        return self._adopt(wrapper, newline, write_through, plain)
+
+    cdef int _adopt(self, wrapper, newline, write_through, bint plain) except -1:
+        """Take ``wrapper`` (made write-through for the ring's sake when ``plain``)."""
+        self._wrapper = wrapper
+        self._wrapper_writes_through_for_ring = plain
         self._write_through = bool(write_through)
         self._newline = newline
         self._choose_path()
