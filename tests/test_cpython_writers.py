@@ -27,13 +27,14 @@ SUITES = [
 # Tests that fail with the swap and pass without it, on every CPython of 3.10-3.14,
 # with what differs from the built-in open().
 KNOWN_FAILURES = {
-    # They patch shutil's os.fstat (mock.patch("os.fstat"), the module os itself) to
-    # make _fastcopy_sendfile choose its chunk size, and their mock has no st_blksize
-    # fit for ringwriter.open(..., "wb"), which calls os.fstat through the module to
-    # pick the buffer size; the built-in open() asks the FileIO's C-level fstat. Their
-    # mock raises / returns a MagicMock:
+    # They patch os.fstat (mock.patch("os.fstat"): the os module itself) with a Mock
+    # whose st_blksize is a Mock, to make shutil._fastcopy_sendfile choose its chunk,
+    # and open the destination with open(TESTFN2, "wb") inside the patch. The built-in
+    # open() takes the block size from the FileIO's own C-level fstat; ringwriter.open
+    # calls os.fstat through the module:
     #   File ".../ringwriter/_open.py", in _preferred_buffer_size
-    #     block_size = os.fstat(raw.fileno()).st_blksize
+    #     return block_size if block_size > 1 else io.DEFAULT_BUFFER_SIZE
+    #   TypeError: '>' not supported between instances of 'Mock' and 'int'
     "test.test_shutil.TestZeroCopySendfile.test_big_chunk": "ringwriter.open reads os.fstat, which the test patches",
     "test.test_shutil.TestZeroCopySendfile.test_small_chunks": "ringwriter.open reads os.fstat, which the test patches",
 }
