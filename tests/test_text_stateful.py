@@ -28,6 +28,10 @@ sequences, bytes and images after every step. Here the 8 KiB difference would de
 which write meets a fault, so the reference's ``_CHUNK_SIZE`` is 1: it hands each write
 to its buffer at once, as TextWriter does, and everything else stays the stdlib's.
 
+``FullDeviceTextPair``: /dev/full on both paths (so TextWriter's own copy into the ring
+too), where each write(2) fails with ENOSPC: the outcomes of every step, the reference's
+``_CHUNK_SIZE`` 1 as over the mock raws.
+
 Example counts come from the hypothesis profile (conftest.py).
 """
 import io
@@ -84,6 +88,13 @@ RECONFIGURE = st.fixed_dictionaries({}, optional={
     "line_buffering": st.sampled_from([None, False, True]),
     "write_through": st.sampled_from([None, False, True]),
 }).map(without_known_divergence)
+TEXT_OPTIONS = st.fixed_dictionaries({
+    "encoding": st.sampled_from(ENCODINGS),
+    "errors": st.sampled_from(ERRORS),
+    "newline": st.sampled_from(NEWLINES),
+    "line_buffering": st.booleans(),
+    "write_through": st.booleans(),
+})
 ATTRIBUTES = ("encoding", "errors", "line_buffering", "write_through", "closed", "newlines")
 PREDICATES = ("readable", "writable", "seekable", "isatty")
 
@@ -113,8 +124,19 @@ def readable_after_detach(ref, ours):
     return ref[:4] == ("raise", "ValueError", None, "underlying buffer has been detached") and ours == ("ok", False)
 
 
+def make_texts(raws, buffer_size, options, *, chunk_of_one):
+    """[io.TextIOWrapper over io.BufferedWriter over raws[0], TextWriter over
+    ringwriter.BufferedWriter over raws[1]], with the same options. ``chunk_of_one``:
+    the reference hands each write to its buffer at once, as TextWriter does (its
+    ``_CHUNK_SIZE`` is 1), for the machines where that decides which write meets a fault."""
+    reference = io.TextIOWrapper(io.BufferedWriter(raws[0], buffer_size), **options)
+    if chunk_of_one:
+        reference._CHUNK_SIZE = 1
+    return [reference, ringwriter.TextWriter(ringwriter.BufferedWriter(raws[1], buffer_size), **options)]
+
+
 class TextPair(RuleBasedStateMachine):
-    """The rules and comparisons both machines share; a subclass makes ``self.texts``
+    """The rules and comparisons the machines share; a subclass makes ``self.texts``
     (reference first) in its initialize rule and says what to compare after a step."""
 
     compares_names = False  # file names differ between the two files
@@ -233,25 +255,15 @@ class FileTextPair(TextPair):
         self.moved = False
         self.directory = tempfile.TemporaryDirectory(prefix="ringwriter-text-stateful-")
 
-    @initialize(
-        buffer_size=st.sampled_from([1, 7, 64, 4096]),
-        raw_class=st.sampled_from([io.FileIO, FileIOSubclass]),
-        mode=st.sampled_from(["w", "a"]),
-        encoding=st.sampled_from(ENCODINGS),
-        errors=st.sampled_from(ERRORS),
-        newline=st.sampled_from(NEWLINES),
-        line_buffering=st.booleans(),
-        write_through=st.booleans(),
-    )
-    def setup(self, buffer_size, raw_class, mode, encoding, errors, newline, line_buffering, write_through):
+    @initialize(buffer_size=st.sampled_from([1, 7, 64, 4096]), raw_class=st.sampled_from([io.FileIO, FileIOSubclass]),
+                mode=st.sampled_from(["w", "a"]), options=TEXT_OPTIONS)
+    def setup(self, buffer_size, raw_class, mode, options):
         self.paths = [os.path.join(self.directory.name, name) for name in ("ref", "ours")]
-        options = {"encoding": encoding, "errors": errors, "newline": newline, "line_buffering": line_buffering,
-                   "write_through": write_through}
-        for path, text_class, buffer_class in zip(self.paths, (io.TextIOWrapper, ringwriter.TextWriter),
-                                                  (io.BufferedWriter, ringwriter.BufferedWriter), strict=True):
+        for path in self.paths:
             with open(path, "wb") as f:
                 f.write(b"preexisting\n")  # "a" appends after it: no BOM, tell() past it
-            self.texts.append(text_class(buffer_class(raw_class(path, mode), buffer_size), **options))
+        raws = [raw_class(path, mode) for path in self.paths]
+        self.texts = make_texts(raws, buffer_size, options, chunk_of_one=False)
 
     def contents(self):
         result = []
@@ -287,22 +299,10 @@ class MockTextPair(TextPair):
     fill = MockRawPair.fill
     drain = MockRawPair.drain
 
-    @initialize(
-        buffer_size=st.sampled_from([1, 2, 3, 5, 8, 16, 64]),
-        seekable=st.booleans(),
-        encoding=st.sampled_from(ENCODINGS),
-        errors=st.sampled_from(ERRORS),
-        newline=st.sampled_from(NEWLINES),
-        line_buffering=st.booleans(),
-        write_through=st.booleans(),
-    )
-    def setup(self, buffer_size, seekable, encoding, errors, newline, line_buffering, write_through):
+    @initialize(buffer_size=st.sampled_from([1, 2, 3, 5, 8, 16, 64]), seekable=st.booleans(), options=TEXT_OPTIONS)
+    def setup(self, buffer_size, seekable, options):
         self.raws = [ClosedCheckingRaw(seekable=seekable, name="mock") for _ in range(2)]
-        options = {"encoding": encoding, "errors": errors, "newline": newline, "line_buffering": line_buffering,
-                   "write_through": write_through}
-        reference = io.TextIOWrapper(io.BufferedWriter(self.raws[0], buffer_size), **options)
-        reference._CHUNK_SIZE = 1  # each write handed to the buffer at once, as TextWriter does
-        self.texts = [reference, ringwriter.TextWriter(ringwriter.BufferedWriter(self.raws[1], buffer_size), **options)]
+        self.texts = make_texts(self.raws, buffer_size, options, chunk_of_one=True)
         self.compare_raws("construction")
 
     def compare(self, step, *, synced):
@@ -318,6 +318,27 @@ class MockTextPair(TextPair):
 
 
 TestMockTextPair = MockTextPair.TestCase
+
+
+class FullDeviceTextPair(TextPair):
+    """/dev/full, where every write(2) fails with ENOSPC, on the fd path (TextWriter's
+    own copy into the ring, then the writer's write(2)) and the portable path: the
+    outcomes of every step (nothing is kept, so there are no bytes to compare). As over
+    the mock raws, the reference hands each write to its buffer at once."""
+
+    @initialize(buffer_size=st.sampled_from([1, 7, 64, 4096]), raw_class=st.sampled_from([io.FileIO, FileIOSubclass]),
+                options=TEXT_OPTIONS)
+    def setup(self, buffer_size, raw_class, options):
+        self.texts = make_texts([raw_class("/dev/full", "w") for _ in range(2)], buffer_size, options, chunk_of_one=True)
+
+    def compare(self, step, *, synced):
+        pass  # the outcomes, compared by both(), are all there is
+
+    def teardown(self):
+        self.close_everything()
+
+
+TestFullDeviceTextPair = FullDeviceTextPair.TestCase
 
 
 # -- the divergences the machines found, each a strict xfail until it is fixed -----------
