@@ -45,7 +45,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 import ringwriter
 from differential import FileIOSubclass, neutral_blocking_errno, outcome, outcome_chain
-from test_stateful import FAULTS, ClosedCheckingRaw, MockRawPair
+from test_stateful import ClosedCheckingRaw, FilePair, MockRawPair
 from test_text_writer import ENCODINGS, ERRORS, NEWLINES, STRINGS
 
 # One character of each kind: ASCII (with tab and NUL), the newlines, latin-1, what only
@@ -265,12 +265,7 @@ class FileTextPair(TextPair):
         raws = [raw_class(path, mode) for path in self.paths]
         self.texts = make_texts(raws, buffer_size, options, chunk_of_one=False)
 
-    def contents(self):
-        result = []
-        for path in self.paths:
-            with open(path, "rb") as f:
-                result.append(f.read())
-        return result
+    contents = FilePair.contents  # the bytes of self.paths: [reference's, ours]
 
     def compare(self, step, *, synced):
         ref, ours = self.contents()
