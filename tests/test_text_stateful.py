@@ -67,6 +67,16 @@ TEXTS = st.one_of(
     # longer than every buffer here and than io.TextIOWrapper's 8 KiB chunk
     st.tuples(st.sampled_from(LONG_UNITS), st.integers(1, 9000)).map(lambda unit_count: unit_count[0] * unit_count[1]),
 )
+
+
+class StrSubclass(str):
+    """A str subclass: TextWriter's own copy takes exact str only, the rest go to the wrapper."""
+
+    def __repr__(self):
+        return f"StrSubclass({str.__repr__(self)})"
+
+
+TEXTS = st.one_of(TEXTS, TEXTS.map(StrSubclass))
 NOT_STR = st.sampled_from([b"bytes", bytearray(b"ba"), 3, None, ["a"]])
 
 
