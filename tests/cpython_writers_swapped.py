@@ -6,8 +6,9 @@ sent to ``ringwriter.open``: the swap a user makes to speed up code they do not 
 MODE is ``ringwriter`` (the swap below) or ``stdlib`` (nothing swapped: the judge).
 SUITE is a module or package of the ``test`` package (``test_gzip``); TEST_IDs, when
 given, narrow the run to those tests (the ids a previous run printed). Prints one JSON
-object on its last line: the ids of the tests that ran, failed and errored, and the
-module globals that were rebound after the import (aliases made before the swap).
+object on its last line: the ids of the tests that ran, failed and errored, how many
+open() calls went to ringwriter.open, and the module globals that were rebound after
+the import (aliases made before the swap).
 
 The swap replaces ``builtins.open`` and ``io.open`` (which gzip, lzma, zipfile, wave,
 os.fdopen, tempfile and pathlib's ``Path.open`` on 3.11-3.14 look up at each call, and
@@ -41,9 +42,13 @@ def writes_only(mode):
     return isinstance(mode, str) and bool(WRITE_ONLY_LETTERS & set(mode)) and not {"r", "+"} & set(mode)
 
 
+SENT = []  # the modes of the calls sent to ringwriter.open
+
+
 def shim_open(file, mode="r", *args, **kwargs):
     """The built-in open(), with write-only modes sent to ringwriter.open."""
     if writes_only(mode):
+        SENT.append(mode)
         return ringwriter.open(file, mode, *args, **kwargs)
     return ORIGINAL_OPEN(file, mode, *args, **kwargs)
 
@@ -101,6 +106,7 @@ def main(mode, suite_name, test_ids):
         "errored": [test.id() for test, _ in result.errors],
         "unexpected_successes": [test.id() for test in result.unexpectedSuccesses],
         "rebound": rebound,
+        "sent_to_ringwriter": len(SENT),
     }))
 
 
