@@ -17,9 +17,9 @@ portable path). TextWriter hands each write to its buffer at once, where
 io.TextIOWrapper may first keep up to 8 KiB (README, "Text: ringwriter.TextWriter"):
 so the files must be equal after each step that empties the text layer and the buffer
 (flush, tell, seek, truncate, close, detach and a flush of the detached buffer, a
-line-buffered write with a newline or carriage return), and in between, until a seek
-moves the position, the reference's file is always a prefix of TextWriter's (bytes never
-reach the file later than with the stdlib).
+line-buffered write with a newline or carriage return). In between, the README's
+"Bytes never reach the file later than with the stdlib" does not hold: see
+test_bytes_never_reach_the_file_later_than_with_the_stdlib.
 
 ``MockTextPair``: the same over two identical ``ScriptedRaw`` mock raws (the portable
 path) with identical faults injected (short writes, ``None``, ``BlockingIOError``,
@@ -206,12 +206,10 @@ class TextPair(RuleBasedStateMachine):
             cookie = data.draw(st.one_of(st.sampled_from(self.cookies), st.integers(-1, 40)), label="cookie")
         else:
             cookie = data.draw(st.sampled_from([0, 0, 1, -1]), label="offset")
-        self.moved = True
         self.both(f"seek({cookie}, {whence})", lambda t: outcome(t.seek, cookie, whence), synced="ok")
 
     @rule(pos=st.one_of(st.none(), st.integers(0, 40)))
     def truncate(self, pos):
-        self.moved = True
         self.both(f"truncate({pos})", lambda t: outcome(t.truncate, pos), synced="ok")
 
     @rule(arguments=RECONFIGURE)
@@ -262,7 +260,6 @@ class FileTextPair(TextPair):
 
     def __init__(self):
         super().__init__()
-        self.moved = False
         self.directory = tempfile.TemporaryDirectory(prefix="ringwriter-text-stateful-")
 
     @initialize(buffer_size=st.sampled_from([1, 7, 64, 4096]), raw_class=st.sampled_from([io.FileIO, FileIOSubclass]),
@@ -278,11 +275,9 @@ class FileTextPair(TextPair):
     contents = FilePair.contents  # the bytes of self.paths: [reference's, ours]
 
     def compare(self, step, *, synced):
-        ref, ours = self.contents()
         if synced:
+            ref, ours = self.contents()
             assert ours == ref, f"{step}: files differ"
-        elif not self.moved:
-            assert ours.startswith(ref), f"{step}: the stdlib's file is ahead of ringwriter's"
 
     def teardown(self):
         self.close_everything()
@@ -348,13 +343,13 @@ TestFullDeviceTextPair = FullDeviceTextPair.TestCase
 
 # -- the divergences the machines found, each a strict xfail until it is fixed -----------
 
-def text_pair(directory):
+def text_pair(directory, **buffer_options):
     """io.TextIOWrapper over io.BufferedWriter and TextWriter over ringwriter's, each over
     a file of its own (UTF-8, no newline translation: TextWriter's fast path)."""
     for name, text_class, buffer_class in (("ref", io.TextIOWrapper, io.BufferedWriter),
                                            ("ours", ringwriter.TextWriter, ringwriter.BufferedWriter)):
         path = directory / name
-        yield path, text_class(buffer_class(io.FileIO(path, "w")), encoding="utf-8")
+        yield path, text_class(buffer_class(io.FileIO(path, "w"), **buffer_options), encoding="utf-8")
 
 
 def write_after_a_failed_reconfigure(directory):
@@ -395,3 +390,29 @@ def test_readable_after_detach_raises_like_the_stdlib(tmp_path):
         results.append(outcome(text.readable))
     assert results[0] == ("raise", "ValueError", None, "underlying buffer has been detached", None)
     assert results[1] == results[0]
+
+
+def file_sizes_after_each_write(directory, strings):
+    """The file's size after each write of ``strings`` through a 4 KiB buffer, UTF-8,
+    then its final bytes: the stdlib's, then TextWriter's."""
+    result = []
+    for path, text in text_pair(directory, buffer_size=4096):
+        sizes = []
+        for string in strings:
+            text.write(string)
+            sizes.append(path.stat().st_size)
+        text.close()
+        result.append((sizes, path.read_bytes()))
+    return result
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "README: 'Bytes never reach the file later than with the stdlib.' A write too large for "
+    "the ring's room goes to the file at once, then small writes stay in the ring, while "
+    "io.TextIOWrapper, which kept them all in its 8 KiB chunk, hands them to its buffer together "
+    "when the chunk overflows: after 'x'*5000, 'a', 'y'*3200 the stdlib's file holds 5001 bytes "
+    "(8201 on 3.14), TextWriter's 5000"))
+def test_bytes_never_reach_the_file_later_than_with_the_stdlib(tmp_path):
+    (ref_sizes, ref_bytes), (our_sizes, our_bytes) = file_sizes_after_each_write(tmp_path, ["x" * 5000, "a", "y" * 3200])
+    assert our_bytes == ref_bytes  # the same file in the end, as after every flush
+    assert all(ours >= ref for ours, ref in zip(our_sizes, ref_sizes, strict=True)), (ref_sizes, our_sizes)
