@@ -63,7 +63,8 @@ def test_cpython_suite_passes_with_open_sent_to_ringwriter(suite, tmp_path):
         stdlib, _ = run_suite("stdlib", suite, broken, tmp_path)
         broken = set(broken) - set(stdlib["failed"]) - set(stdlib["errored"]) - set(stdlib["unexpected_successes"])
     known = set(KNOWN_FAILURES) & set(outcome["ran"])
-    assert sorted(known - set(broken)) == [], "listed in KNOWN_FAILURES but passing now: remove them"
+    fixed = {test: KNOWN_FAILURES[test] for test in sorted(known - set(broken))}
+    assert not fixed, f"listed in KNOWN_FAILURES but passing now, remove them: {fixed}"
     assert sorted(set(broken) - known) == [], report
 
 
