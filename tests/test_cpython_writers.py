@@ -28,20 +28,10 @@ SUITES = [
 
 # Tests that fail with the swap and pass without it, with what differs from the built-in
 # open(); each is checked on the CPythons whose suite has it (3.14 added CopyFileRange).
-KNOWN_FAILURES = {
-    # They patch os.fstat (mock.patch("os.fstat"): the os module itself) with a Mock
-    # whose st_blksize is a Mock, to make shutil._fastcopy_sendfile choose its chunk,
-    # and open the destination with open(TESTFN2, "wb") inside the patch. The built-in
-    # open() takes the block size from the FileIO's own C-level fstat; ringwriter.open
-    # calls os.fstat through the module:
-    #   File ".../ringwriter/_open.py", in _preferred_buffer_size
-    #     return block_size if block_size > 1 else io.DEFAULT_BUFFER_SIZE
-    #   TypeError: '>' not supported between instances of 'Mock' and 'int'
-    # The same on 3.14's TestZeroCopyCopyFileRange (shutil._fastcopy_copy_file_range),
-    # which shares their get_files() and os.fstat patch.
-    **{f"test.test_shutil.{case}.{test}": "ringwriter.open reads os.fstat, which the test patches"
-       for case in ("TestZeroCopySendfile", "TestZeroCopyCopyFileRange") for test in ("test_big_chunk", "test_small_chunks")},
-}
+# Each entry: "test id": its cause. test_shutil's TestZeroCopySendfile and (3.14)
+# TestZeroCopyCopyFileRange chunk tests, which patch os.fstat around open(), were here
+# until ringwriter.open stopped reading os.fstat through the module.
+KNOWN_FAILURES: "dict[str, str]" = {}
 
 
 def run_suite(mode, suite, test_ids, cwd):

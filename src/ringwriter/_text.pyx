@@ -312,7 +312,15 @@ cdef class TextWriter:
             arguments["newline"] = newline
         if write_through is not None and not self._wrapper_writes_through_for_ring:
             arguments["write_through"] = write_through
-        result = self._wrapper.reconfigure(**arguments)
+        try:
+            result = self._wrapper.reconfigure(**arguments)
+        except LookupError:
+            # io.TextIOWrapper takes the new newline before it looks the codec up, and
+            # keeps it when the lookup fails.
+            if newline is not Ellipsis:
+                self._newline = newline
+                self._choose_path()
+            raise
         if write_through is not None:
             self._write_through = bool(write_through)
         if newline is not Ellipsis:
@@ -343,7 +351,9 @@ cdef class TextWriter:
         return self._wrapper.isatty()
 
     def readable(self):
-        """False: a TextWriter only writes."""
+        """False: a TextWriter only writes (raising what the stdlib's raises: once
+        detached, or when the buffer refuses the question)."""
+        self._wrapper.readable()
         return False
 
     def writable(self):
