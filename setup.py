@@ -11,6 +11,7 @@ setup(
             Extension("ringwriter._text", ["src/ringwriter/_text.pyx"]),
             Extension("ringwriter._record_path", ["src/ringwriter/_record_path.pyx"]),
             Extension("ringwriter._record_factory", ["src/ringwriter/_record_factory.pyx"]),
+            Extension("ringwriter._logger", ["src/ringwriter/_logger.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
         annotate=bool(os.environ.get("RINGWRITER_ANNOTATE")),

@@ -361,6 +361,14 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
     return record
 
 
+cdef object make_record(object name, object level, object pathname, object lineno, object msg,
+                        object args, object exc_info, object func, object sinfo):
+    """``make_log_record(...)`` from C (the compiled logger's makeRecord)."""
+    if _reproduces:
+        return _make(_logging_globals, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
+    return _LogRecord(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
+
+
 def make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs):
     """make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs)
 --
@@ -369,9 +377,7 @@ def make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=Non
     arguments at the same moment, made in C; ``kwargs`` are ignored, as ``LogRecord``
     ignores them. Install it with ``logging.setLogRecordFactory(make_log_record)``.
     """
-    if _reproduces:
-        return _make(_logging_globals, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
-    return _LogRecord(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
+    return make_record(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
 
 def _reproduces_stdlib():
