@@ -823,4 +823,6 @@ def test_no_python_frame_takes_the_stdlib_path():
         results.append([[item for item in attributes(record) if item[0] != "threadName"]
                         for record in setup.keep.kept])
     assert results[0] == results[1]
-    assert dict(results[0][0])["pathname"] == logging.__file__
+    # 3.11 on: the deepest frame, logging's own; 3.10: past the top of the stack.
+    expected = logging.__file__ if hasattr(logging, "_is_internal_frame") else "(unknown file)"
+    assert dict(results[0][0])["pathname"] == expected
