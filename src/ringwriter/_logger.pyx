@@ -67,8 +67,11 @@ cdef object _srcfile = logging._srcfile
 cdef object _is_internal_frame = getattr(logging, "_is_internal_frame", None)
 cdef object _sys = sys
 cdef object _getframe = sys._getframe
+cdef dict _sys_dict = sys.__dict__
 cdef object _os = os
+cdef dict _os_dict = os.__dict__
 cdef object _os_path = os.path
+cdef dict _os_path_dict = os.path.__dict__
 cdef object _normcase = os.path.normcase
 cdef bint _NORMCASE_IS_IDENTITY = os.path.normcase is posixpath.normcase  # os.fspath(str) is the str
 # 3.11 on: _is_internal_frame, each of logging's frames skipped and not counted
@@ -191,11 +194,11 @@ cdef bint _caller_lookup_as_imported(bint srcfile_as_imported) except -1:
     if _NEW_STACKLEVEL and _global("_is_internal_frame") is not _is_internal_frame:
         return False
     system = _global("sys")
-    if system is not _sys or PyDict_GetItemWithError(_sys.__dict__, "_getframe") is not <PyObject *>_getframe:
+    if system is not _sys or PyDict_GetItemWithError(_sys_dict, "_getframe") is not <PyObject *>_getframe:
         return False
-    if _global("os") is not _os or PyDict_GetItemWithError(_os.__dict__, "path") is not <PyObject *>_os_path:
+    if _global("os") is not _os or PyDict_GetItemWithError(_os_dict, "path") is not <PyObject *>_os_path:
         return False
-    if PyDict_GetItemWithError(_os_path.__dict__, "normcase") is not <PyObject *>_normcase:
+    if PyDict_GetItemWithError(_os_path_dict, "normcase") is not <PyObject *>_normcase:
         return False
     if srcfile_as_imported:
         srcfile = _global("_srcfile")
@@ -356,7 +359,7 @@ cdef object _is_enabled_for(self, dict values, level):
     """``self.isEnabledFor(level)``: the cache read here, a miss (which takes logging's
     lock) run by the stdlib."""
     cdef PyObject *cached
-    cdef bint in_dict = (<tuple>_facts(type(self)))[2]
+    cdef bint in_dict = True  # (a class whose methods are ours reads them from the dict)
     if _attribute(self, values, in_dict, "disabled"):
         return False
     cache = _attribute(self, values, in_dict, "_cache")
@@ -410,7 +413,7 @@ cdef object _make_record(name, level, fn, lno, msg, args, exc_info, func, extra,
 
 cdef object _filter(self, dict values, record):
     """``Filterer.filter``, the running version's."""
-    cdef bint in_dict = (<tuple>_facts(type(self)))[2]
+    cdef bint in_dict = True  # (a class whose methods are ours reads them from the dict)
     if _FILTER_RETURNS_RECORD:
         for f in _attribute(self, values, in_dict, "filters"):
             if hasattr(f, 'filter'):
@@ -435,7 +438,7 @@ cdef object _filter(self, dict values, record):
 
 
 cdef int _handle(self, dict values, record) except -1:
-    cdef bint in_dict = (<tuple>_facts(type(self)))[2]
+    cdef bint in_dict = True  # (a class whose methods are ours reads them from the dict)
     if _FILTER_RETURNS_RECORD:
         if _attribute(self, values, in_dict, "disabled"):
             return 0
@@ -455,7 +458,7 @@ cdef int _call_handlers(self, record) except -1:
     found = 0
     while c:
         values = _values(c)
-        in_dict = (<tuple>_facts(type(c)))[2]
+        in_dict = c is self or (<tuple>_facts(type(c)))[2]  # (self: its class's methods are ours)
         for hdlr in _attribute(c, values, in_dict, "handlers"):
             found = found + 1
             if record.levelno >= hdlr.level:
@@ -594,7 +597,7 @@ class Logger(logging.Logger):
     def callHandlers(self, record):
         """Pass ``record`` to the handlers of this logger and its parents
         (``logging.Logger.callHandlers``)."""
-        if not _reproduces:
+        if not _reproduces or not (<tuple>_facts(type(self)))[1]:
             return _StdLogger.callHandlers(self, record)
         _call_handlers(self, record)
         return None
