@@ -541,6 +541,24 @@ def test_instance_overrides(name):
     compare(site, prepare)
 
 
+@pytest.mark.parametrize("name", ["callHandlers", "_log", "handle", "findCaller", "makeRecord", "isEnabledFor",
+                                  "info", "filter"])
+def test_a_patched_stdlib_method_is_called(monkeypatch, name):
+    """Libraries wrap logging.Logger's methods (sentry-sdk wraps callHandlers): the wrapper
+    runs for the compiled class too, as for any subclass that does not override them."""
+    owner = logging.Filterer if name == "filter" else logging.Logger
+    original = getattr(owner, name)
+    calls = []
+
+    def wrapped(self, *args, **kwargs):
+        calls.append(name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapped)
+    result = compare(lambda log: [calls.clear(), wrapper(log, 2), log.warning("w", stacklevel=1), list(calls)])
+    assert result[0][1][-1], "the wrapper ran"
+
+
 def test_a_subclass_calling_super():
     class Calling:
         def _log(self, level, msg, args, **kwargs):

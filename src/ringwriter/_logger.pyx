@@ -58,11 +58,11 @@ cdef extern from "Python.h":
 
 cdef dict _g = logging.__dict__
 cdef object _StdLogger = logging.Logger
-cdef object _filterer_filter = logging.Filterer.filter
 cdef object _object_getattribute = object.__getattribute__
 
 # What the compiled steps stand for, as they were at import.
 cdef object _currentframe = logging.currentframe
+cdef object _LOGGING_FILE = logging.addLevelName.__code__.co_filename
 cdef object _srcfile = logging._srcfile
 cdef object _is_internal_frame = getattr(logging, "_is_internal_frame", None)
 cdef object _sys = sys
@@ -141,12 +141,30 @@ cdef tuple _facts(cls):
             return facts
     in_dict = not _has_data_descriptor(cls, _ATTRIBUTES) and cls.__getattribute__ is _object_getattribute
     ours = in_dict and bool(_ours) and all([getattr(cls, name, None) is _ours[name] for name in _METHODS])
-    ours = ours and getattr(cls, "filter", None) is _filterer_filter
+    ours = ours and getattr(cls, "filter", None) is logging.Filterer.filter and _stdlib_methods_in_place()
     if len(_class_facts) > 256:
         _class_facts.clear()
     facts = (_version(cls), ours, in_dict)  # the version after the look-ups, which give it one
     _class_facts[cls] = facts
     return facts
+
+
+def _is_logging_function(function, str qualname):
+    """Whether ``function`` is the stdlib's own ``qualname`` in logging's source."""
+    code = getattr(function, "__code__", None)
+    return (getattr(function, "__qualname__", None) == qualname and code is not None
+            and code.co_filename == _LOGGING_FILE)
+
+
+cdef bint _stdlib_methods_in_place() except -1:
+    """logging.Logger's methods (and Filterer.filter) are the stdlib's own: a program that
+    patched one of them (some libraries wrap callHandlers) gets its patch called, through
+    the stdlib's path. (A change to logging.Logger changes its subclasses' version tags:
+    this is asked again then.)"""
+    for name in _METHODS:
+        if not _is_logging_function(_StdLogger.__dict__.get(name), "Logger." + name):
+            return False
+    return _is_logging_function(logging.Filterer.__dict__.get("filter"), "Filterer.filter")
 
 
 cdef inline object _attribute(instance, dict values, bint in_dict, str name):
@@ -412,29 +430,18 @@ cdef object _make_record(name, level, fn, lno, msg, args, exc_info, func, extra,
 
 
 cdef object _filter(self, dict values, record):
-    """``Filterer.filter``, the running version's."""
-    cdef bint in_dict = True  # (a class whose methods are ours reads them from the dict)
-    if _FILTER_RETURNS_RECORD:
-        for f in _attribute(self, values, in_dict, "filters"):
-            if hasattr(f, 'filter'):
-                result = f.filter(record)
-            else:
-                result = f(record)
-            if not result:
-                return False
-            if isinstance(result, _global("LogRecord")):
-                record = result
-        return record
-    rv = True
-    for f in _attribute(self, values, in_dict, "filters"):
+    """``Filterer.filter``, the running version's (3.12 on: a record a filter returns
+    replaces the record, and the record is returned; before: True)."""
+    for f in _attribute(self, values, True, "filters"):
         if hasattr(f, 'filter'):
             result = f.filter(record)
         else:
             result = f(record)
         if not result:
-            rv = False
-            break
-    return rv
+            return False
+        if _FILTER_RETURNS_RECORD and isinstance(result, _global("LogRecord")):
+            record = result
+    return record if _FILTER_RETURNS_RECORD else True
 
 
 cdef int _handle(self, dict values, record) except -1:
@@ -571,8 +578,8 @@ class Logger(logging.Logger):
         """The caller's file name, line number, function name and stack text
         (``logging.Logger.findCaller``)."""
         bound = _bind(args, kwargs, _FIND_CALLER_NAMES, _FIND_CALLER_DEFAULTS)
-        if (bound is None or not _reproduces or not _plain_stacklevel(bound[1]) or PyEval_GetFrame() is NULL
-                or not _caller_lookup_as_imported(True)):
+        if (bound is None or not _reproduces or not (<tuple>_facts(type(self)))[1] or not _plain_stacklevel(bound[1])
+                or PyEval_GetFrame() is NULL or not _caller_lookup_as_imported(True)):
             return _StdLogger.findCaller(self, *args, **kwargs)
         if not _NEW_STACKLEVEL and _real_frame(<object><PyObject *>PyEval_GetFrame(), 1) is None:
             return _StdLogger.findCaller(self, *args, **kwargs)  # raises the stdlib's ValueError
@@ -581,7 +588,7 @@ class Logger(logging.Logger):
     def makeRecord(self, *args, **kwargs):
         """The record of one logging call (``logging.Logger.makeRecord``)."""
         bound = _bind(args, kwargs, _MAKE_RECORD_NAMES, _MAKE_RECORD_DEFAULTS)
-        if bound is None or not _reproduces:
+        if bound is None or not _reproduces or not (<tuple>_facts(type(self)))[1]:
             return _StdLogger.makeRecord(self, *args, **kwargs)
         return _make_record(bound[0], bound[1], bound[2], bound[3], bound[4], bound[5], bound[6], bound[7],
                             bound[8], bound[9])
