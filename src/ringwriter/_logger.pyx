@@ -132,12 +132,21 @@ cdef bint _has_data_descriptor(cls, tuple names) except -1:
     return False
 
 
+# The last class asked about, and its facts (most programs log through one class).
+cdef object _last_class = None
+cdef tuple _last_facts = None
+
+
 cdef tuple _facts(cls):
+    global _last_class, _last_facts
+    if cls is _last_class and <unsigned int>_last_facts[0] == _version(cls) and _version(cls) != 0:
+        return _last_facts
     cdef PyObject *known = PyDict_GetItemWithError(_class_facts, cls)
     cdef tuple facts
     if known is not NULL:
         facts = <tuple>known
         if <unsigned int>facts[0] == _version(cls) and _version(cls) != 0:
+            _last_class, _last_facts = cls, facts
             return facts
     in_dict = not _has_data_descriptor(cls, _ATTRIBUTES) and cls.__getattribute__ is _object_getattribute
     ours = in_dict and bool(_ours) and all([getattr(cls, name, None) is _ours[name] for name in _METHODS])
@@ -146,6 +155,7 @@ cdef tuple _facts(cls):
         _class_facts.clear()
     facts = (_version(cls), ours, in_dict)  # the version after the look-ups, which give it one
     _class_facts[cls] = facts
+    _last_class, _last_facts = cls, facts
     return facts
 
 
@@ -623,7 +633,7 @@ del _name
 def _reproduces_stdlib():
     """Whether the compiled methods log the records the running stdlib's log, from the
     call sites of ringwriter._logger_probe."""
-    global _reproduces
+    global _reproduces, _last_class
     from ringwriter import _logger_probe
     _reproduces = True
     try:
@@ -633,6 +643,7 @@ def _reproduces_stdlib():
     finally:
         _reproduces = False
         _class_facts.clear()
+        _last_class = None
 
 
 _reproduces = _reproduces_stdlib()
