@@ -12,6 +12,7 @@ setup(
             Extension("ringwriter._record_path", ["src/ringwriter/_record_path.pyx"]),
             Extension("ringwriter._record_factory", ["src/ringwriter/_record_factory.pyx"]),
             Extension("ringwriter._open", ["src/ringwriter/_open.pyx"]),
+            Extension("ringwriter._logger", ["src/ringwriter/_logger.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
         annotate=bool(os.environ.get("RINGWRITER_ANNOTATE")),

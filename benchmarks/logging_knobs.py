@@ -9,7 +9,8 @@ and ``ringwriter.handlers.FileHandler``, under each configuration of ``CONFIGURA
 the stdlib's defaults, its documented switches (``logging.logThreads``,
 ``logProcesses``, ``logMultiprocessing``, ``logAsyncioTasks``; ``logging._srcfile =
 None`` for the caller lookup, as the logging HOWTO's "Optimization" section says),
-ringwriter's compiled record factory, and all of them together. Every (configuration,
+ringwriter's compiled record factory, all of them together, and
+``ringwriter.records.install()`` (the compiled logger with the compiled factory). Every (configuration,
 handler) pair runs in a process of its own, ``REPEATS`` times, interleaved; the time
 is the best run's (the least disturbed by other work on the machine). Instructions
 are counted by callgrind (valgrind) as the difference between two run lengths, which
@@ -72,6 +73,10 @@ def _compiled_records() -> None:
     logging.setLogRecordFactory(ringwriter.records.make_log_record)
 
 
+def _compiled_logger() -> None:
+    ringwriter.records.install()
+
+
 class Configuration(NamedTuple):
     name: str
     apply: Callable[[], None]
@@ -83,6 +88,7 @@ CONFIGURATIONS = (
     Configuration("logging._srcfile = None (no caller lookup)", _caller_lookup_off),
     Configuration("logging.setLogRecordFactory(ringwriter.records.make_log_record)", _compiled_records),
     Configuration("all three", lambda: (_switches_off(), _caller_lookup_off(), _compiled_records())),
+    Configuration("ringwriter.records.install() (the compiled logger and record factory)", _compiled_logger),
 )
 
 

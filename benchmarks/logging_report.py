@@ -12,7 +12,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 from common import (NOISE_EXPLAINED, Times, first_of_groups, number, ratio, skipped_note, speedup_with_error,
                     table_head)
 from logging_workloads import (BASELINE, COALESCING_INTERVAL, FLOOR, FORMAT, HIGHLIGHTED, MEMORY_CAPACITY, PICOLOGGING,
-                               WITH_FACTORY, LoggingCase)
+                               WITH_FACTORY, WITH_INSTALL, LoggingCase)
 
 # ringwriter.handlers.FileHandler's default buffer_size: write syscalls are also given
 # per this much output.
@@ -51,7 +51,7 @@ class LoggingRow(NamedTuple):
         return self.writes / (self.output_bytes / BUFFER_SIZE)
 
 
-OURS = (HIGHLIGHTED, WITH_FACTORY)
+OURS = (HIGHLIGHTED, WITH_FACTORY, WITH_INSTALL)
 
 
 def group_of(case: LoggingCase) -> str:
@@ -158,7 +158,8 @@ EXPLAINED = (
     f"Stacks: {BASELINE} (the reference); a MemoryHandler (capacity {MEMORY_CAPACITY}, flushLevel ERROR) "
     f"around it; {FLOOR}: a logging.Handler whose emit does nothing (record creation, dispatch, filter "
     f"and lock only); {HIGHLIGHTED} with its defaults ({BUFFER_SIZE // 1024} KiB buffer, flush_level "
-    "ERROR, flush_interval 1 s), alone and with `logging.setLogRecordFactory(ringwriter.records.make_log_record)`; "
+    "ERROR, flush_interval 1 s), alone, with `logging.setLogRecordFactory(ringwriter.records.make_log_record)` and with "
+    "`ringwriter.records.install()` (the compiled logger and the compiled factory); "
     "picologging end-to-end (its own logger and FileHandler, with datefmt "
     "\"%Y-%m-%d %H:%M:%S\" because 0.9.3 writes garbage for the default asctime); structlog's "
     "BytesLogger (a write and a flush per record) on `open(path, \"ab\")` and on "

@@ -33,6 +33,7 @@ BASELINE = "logging.FileHandler"
 FLOOR = "no-op handler (floor)"
 HIGHLIGHTED = "ringwriter.handlers.FileHandler"
 WITH_FACTORY = "ringwriter.handlers.FileHandler + ringwriter.records.make_log_record"
+WITH_INSTALL = "ringwriter.handlers.FileHandler + ringwriter.records.install()"
 PICOLOGGING = "picologging.FileHandler (own logger)"
 STRUCTLOG_PLAIN = "structlog BytesLogger, open()"
 STRUCTLOG_COALESCING = "structlog BytesLogger, ringwriter.open(flush_interval=0.05)"
@@ -144,6 +145,25 @@ def _with_compiled_records(open_logger: Callable[[str], OpenLogger]) -> Callable
     return open_with_factory
 
 
+def _with_compiled_logger(open_logger: Callable[[str], OpenLogger]) -> Callable[[str], OpenLogger]:
+    """``open_logger`` with ``ringwriter.records.install()`` in effect (the compiled logger
+    and record factory) until the logger closes."""
+
+    def open_installed(path: str) -> OpenLogger:
+        import ringwriter.records
+
+        ringwriter.records.install()
+        opened = open_logger(path)
+
+        def close() -> None:
+            opened.close()
+            ringwriter.records.uninstall()
+
+        return OpenLogger(opened.info, close)
+
+    return open_installed
+
+
 def _memory_handler(path: str) -> logging.Handler:
     target = logging.FileHandler(path)
     target.setFormatter(logging.Formatter(FORMAT))
@@ -202,6 +222,7 @@ STACKS = (
     Stack(FLOOR, _stdlib(lambda path: NoOpHandler())),
     Stack(HIGHLIGHTED, _stdlib(lambda path: ringwriter.handlers.FileHandler(path))),
     Stack(WITH_FACTORY, _with_compiled_records(_stdlib(lambda path: ringwriter.handlers.FileHandler(path)))),
+    Stack(WITH_INSTALL, _with_compiled_logger(_stdlib(lambda path: ringwriter.handlers.FileHandler(path)))),
     Stack(PICOLOGGING, _picologging, requires="picologging",
           single_thread_only="picologging 0.9.3 deadlocks when several threads log "
                              "(microsoft/picologging#207; it hung here every time)"),

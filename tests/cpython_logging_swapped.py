@@ -7,8 +7,10 @@ swap users make to speed up code they do not own.
 
 MODE is ``defaults`` (ringwriter's flush policy as shipped), ``notset`` (every handler
 made with ``flush_level=logging.NOTSET``: the stdlib's flush per record) or ``stdlib``
-(nothing swapped: the judge). Prints one JSON object on its last line: the ids of the
-tests that ran, failed and errored.
+(nothing swapped: the judge); ``+install`` after it (``defaults+install``,
+``notset+install``, ``stdlib+install``) also calls ``ringwriter.records.install()``
+before the tests import, which puts every logger on the compiled logger. Prints one JSON
+object on its last line: the ids of the tests that ran, failed and errored.
 """
 import json
 import logging
@@ -17,6 +19,7 @@ import sys
 import unittest
 
 import ringwriter.handlers
+import ringwriter.records
 
 # Checks which module defines the names in logging.__all__; with the swap in place two of
 # them are defined in ringwriter.handlers, which is the point of the swap.
@@ -53,7 +56,20 @@ def swap(mode):
         setattr(module, name, flushing_every_record(handler_class) if mode == "notset" else handler_class)
 
 
+def installing_at_each_test(result_class):
+    class Installing(result_class):
+        def startTest(self, test):
+            ringwriter.records.install()
+            super().startTest(test)
+
+    return Installing
+
+
 def main(mode, test_ids):
+    mode, _, installed = mode.partition("+")
+    if installed:
+        assert installed == "install", installed
+        ringwriter.records.install()
     if mode != "stdlib":
         swap(mode)
     from test import test_logging
@@ -73,7 +89,12 @@ def main(mode, test_ids):
                 ran.append(test.id())
 
     skip_not_applicable(suite)
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
+    runner = unittest.TextTestRunner(stream=sys.stderr, verbosity=1)
+    if installed:
+        # A test that sets the logger class puts logging.Logger back when it ends: each
+        # test starts with install() in effect again (it is idempotent).
+        runner.resultclass = installing_at_each_test(runner.resultclass)
+    result = runner.run(suite)
     print(json.dumps({
         "ran": ran,
         "failed": [test.id() for test, _ in result.failures],

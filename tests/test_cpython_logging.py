@@ -1,4 +1,5 @@
-"""CPython's own Lib/test/test_logging.py, with ringwriter's handlers swapped in.
+"""CPython's own Lib/test/test_logging.py, with ringwriter's handlers swapped in, and
+with ringwriter.records.install() in effect (alone and with the handlers swapped in).
 
 Each mode runs the whole module in a fresh interpreter (the swap changes the logging
 modules' globals) and must pass every test the stdlib passes on the same interpreter:
@@ -23,7 +24,7 @@ def run_test_logging(mode, test_ids, cwd):
     return json.loads(completed.stdout.strip().splitlines()[-1]), completed.stderr
 
 
-@pytest.mark.parametrize("mode", ["defaults", "notset"])
+@pytest.mark.parametrize("mode", ["defaults", "notset", "stdlib+install", "defaults+install", "notset+install"])
 def test_cpython_test_logging_passes_with_the_handlers_swapped_in(mode, tmp_path):
     outcome, report = run_test_logging(mode, [], tmp_path)
     assert len(outcome["ran"]) > 100, report

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+import ringwriter.records
+
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```(?:\n\nprints\n\n```\n(.*?)```)?", re.S)
 
@@ -23,6 +25,9 @@ def test_readme_example(code, printed, tmp_path, monkeypatch, request):
     monkeypatch.chdir(tmp_path)
     # Undone after the test: an example installs ringwriter's record factory.
     request.addfinalizer(functools.partial(logging.setLogRecordFactory, logging.getLogRecordFactory()))
+    # Undone after the test: an example installs the compiled logger (uninstall() first,
+    # then the factory above is put back).
+    request.addfinalizer(ringwriter.records.uninstall)
     for module in (logging, logging.handlers):  # undone after the test: an example swaps handler classes
         for name in ("StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler"):
             if hasattr(module, name):

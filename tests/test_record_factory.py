@@ -317,6 +317,35 @@ def test_freezegun_style_patching_reaches_the_records():
     assert assert_same(**BASE).created != 1_500_000_000.125  # the fixture's clock again
 
 
+class LazyModule(types.ModuleType):
+    """A module type of its own (lazy loaders make these): attributes through getattr."""
+
+    def __getattribute__(self, name):
+        if name in ("time", "time_ns", "getpid"):
+            return {"time": lambda: 1_600_000_000.5, "time_ns": lambda: 1_600_000_000_500_000_000,
+                    "getpid": lambda: 4242}[name]
+        return super().__getattribute__(name)
+
+
+def module_with_getattr(name, **attributes):
+    """A plain module whose module-level __getattr__ answers the names its dict lacks."""
+    module = types.ModuleType(name)
+    module.__dict__.update(attributes)
+    module.__getattr__ = lambda attribute: (lambda: 31337) if attribute == "getpid" else None
+    return module
+
+
+def test_modules_of_other_types_and_module_getattr(monkeypatch):
+    lazy_time, lazy_os = LazyModule("time"), LazyModule("os")
+    lazy_os.path = os.path
+    monkeypatch.setattr(logging, "time", lazy_time)
+    monkeypatch.setattr(logging, "os", lazy_os)
+    record = assert_same(**BASE)
+    assert (record.created, record.process) == (1_600_000_000.5, 4242)
+    monkeypatch.setattr(logging, "os", module_with_getattr("os", path=os.path))
+    assert assert_same(**BASE).process == 31337
+
+
 def test_a_named_thread():
     results = []
     thread = threading.Thread(target=lambda: results.append(assert_same(**BASE)), name="worker-7")

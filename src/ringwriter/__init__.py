@@ -4,7 +4,10 @@
 exception for exception, and spends far less time per ``write()``.
 ``ringwriter.open()`` opens a file for writing with it; ``CoalescingWriter`` batches
 the flush() calls of loggers that flush every record; ``ringwriter.handlers`` has
-logging handlers that flush by policy.
+logging handlers that flush by policy; ``ringwriter.records`` makes the stdlib's log
+records in C (``make_log_record``) and puts every logger on a compiled
+``logging.Logger`` subclass (``install()``). ``import ringwriter`` imports neither
+logging nor those modules.
 """
 from ringwriter import _lifecycle
 from ringwriter._coalescing import CoalescingWriter

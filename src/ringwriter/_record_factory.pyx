@@ -25,6 +25,7 @@ module does not know), make_log_record hands every call to ``logging.LogRecord``
 """
 from cpython.dict cimport PyDict_GetItemWithError, PyDict_SetItem
 from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_CheckExact
+from cpython.module cimport PyModule_GetDict
 from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_CheckExact
 from cpython.number cimport (PyNumber_Add, PyNumber_FloorDivide, PyNumber_Long, PyNumber_Multiply,
                              PyNumber_Remainder, PyNumber_Subtract, PyNumber_TrueDivide)
@@ -53,6 +54,7 @@ cdef extern from *:
     dict PyObject_GenericGetDict(object o, void *context)
 
 cdef type _LogRecord = logging.LogRecord
+cdef type _ModuleType = types.ModuleType
 cdef dict _logging_globals = logging.__dict__
 # The stdlib's functions whose code this module runs in C while they are the ones in place
 # (None where the function found at import is not the stdlib's).
@@ -106,6 +108,20 @@ cdef inline object _global(dict g, str name):
     return _builtin(g, name)
 
 
+cdef inline object _module_attribute(object module, str name):
+    """``module.name``, read from the module's dict when it is a plain module (exactly
+    ModuleType, whose getattr finds a name there before anything else: no descriptor of
+    ModuleType's has these names, and a module's ``__getattr__`` runs only for a name
+    its dict lacks); anything else, or a name not in the dict, through getattr. What
+    mock.patch and freezegun set on a module is in its dict."""
+    cdef PyObject *value
+    if type(module) is _ModuleType:
+        value = PyDict_GetItemWithError(<object>PyModule_GetDict(module), name)
+        if value is not NULL:
+            return <object>value
+    return getattr(module, name)
+
+
 cdef object _builtin(dict g, str name):
     builtins = g.get("__builtins__")
     if isinstance(builtins, types.ModuleType):
@@ -143,7 +159,7 @@ cdef object _current_thread_of(object threading_module):
     """``threading.current_thread()``: its code, inline, while threading's is the one in
     place (the same in 3.10-3.14: ``_active[get_ident()]``, else ``_DummyThread()``)."""
     cdef PyObject *thread
-    current_thread = threading_module.current_thread
+    current_thread = _module_attribute(threading_module, "current_thread")
     if current_thread is not _current_thread or _current_thread is None:
         return current_thread()
     g = _threading_globals
@@ -282,7 +298,7 @@ cdef object _task_name(object modules):
     if not _asyncio_seen and asyncio is _sys_modules.get("asyncio"):
         _find_c_asyncio()
     try:
-        current_task = asyncio.current_task
+        current_task = _module_attribute(asyncio, "current_task")
         # Outside a running loop the C current_task() raises RuntimeError, which
         # __init__ swallows: its own _get_running_loop() answers without an exception.
         if _c_current_task is not None and current_task is _c_current_task and _c_get_running_loop() is None:
@@ -302,9 +318,9 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
     record = (<PyTypeObject *>_LogRecord).tp_new(_LogRecord, <PyObject *>_NO_ARGS, NULL)
     cdef dict d = PyObject_GenericGetDict(record, NULL)
     if _TIME_NS:
-        ct = _global(g, "time").time_ns()
+        ct = _module_attribute(_global(g, "time"), "time_ns")()
     else:
-        ct = _global(g, "time").time()
+        ct = _module_attribute(_global(g, "time"), "time")()
     PyDict_SetItem(d, "name", name)
     PyDict_SetItem(d, "msg", msg)
     PyDict_SetItem(d, "args", _args(g, args))
@@ -323,7 +339,7 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
         _set_times_from_seconds(g, d, ct)
 
     if PyObject_IsTrue(_global(g, "logThreads")):
-        PyDict_SetItem(d, "thread", _global(g, "threading").get_ident())
+        PyDict_SetItem(d, "thread", _module_attribute(_global(g, "threading"), "get_ident")())
         PyDict_SetItem(d, "threadName", _current_thread_of(_global(g, "threading")).name)
     else:
         PyDict_SetItem(d, "thread", None)
@@ -333,10 +349,10 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
         PyDict_SetItem(d, "processName", None)
     else:
         process_name = _MAIN_PROCESS
-        mp = _dict_get(_global(g, "sys").modules, "multiprocessing")
+        mp = _dict_get(_module_attribute(_global(g, "sys"), "modules"), "multiprocessing")
         if mp is not None:
             try:
-                process_name = mp.current_process().name
+                process_name = _module_attribute(mp, "current_process")().name
             except Exception:
                 pass
         PyDict_SetItem(d, "processName", process_name)
@@ -346,7 +362,7 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
     process = None
     if PyObject_IsTrue(_global(g, "logProcesses")):
         try:
-            getpid = _global(g, "os").getpid
+            getpid = _module_attribute(_global(g, "os"), "getpid")
         except AttributeError:
             pass
         else:
@@ -355,10 +371,18 @@ cdef object _make(dict g, object name, object level, object pathname, object lin
 
     if _TASK_NAME:
         if PyObject_IsTrue(_global(g, "logAsyncioTasks")):
-            PyDict_SetItem(d, "taskName", _task_name(_global(g, "sys").modules))
+            PyDict_SetItem(d, "taskName", _task_name(_module_attribute(_global(g, "sys"), "modules")))
         else:
             PyDict_SetItem(d, "taskName", None)
     return record
+
+
+cdef object make_record(object name, object level, object pathname, object lineno, object msg,
+                        object args, object exc_info, object func, object sinfo):
+    """``make_log_record(...)`` from C (the compiled logger's makeRecord)."""
+    if _reproduces:
+        return _make(_logging_globals, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
+    return _LogRecord(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
 
 def make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs):
@@ -369,9 +393,7 @@ def make_log_record(name, level, pathname, lineno, msg, args, exc_info, func=Non
     arguments at the same moment, made in C; ``kwargs`` are ignored, as ``LogRecord``
     ignores them. Install it with ``logging.setLogRecordFactory(make_log_record)``.
     """
-    if _reproduces:
-        return _make(_logging_globals, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
-    return _LogRecord(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
+    return make_record(name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
 
 def _reproduces_stdlib():
