@@ -134,7 +134,7 @@ def test_each_write_is_a_record(packets, buffer_size):
         if len(message) > limit:
             assert message in records  # a long record goes alone
     # Greedy: a write and the next hold more than the limit, except around long records.
-    for first, second in zip(messages, messages[1:]):
+    for first, second in zip(messages, messages[1:], strict=False):
         assert len(first) + len(second) > limit or first in records or second in records
 
 

@@ -16,6 +16,7 @@ imports logging; ``import ringwriter`` does not.
 """
 import logging
 import threading
+from typing import Dict, List
 
 from ringwriter._logger import Logger, RootLogger
 from ringwriter._record_factory import make_log_record
@@ -29,12 +30,12 @@ _installing = threading.Lock()
 _installed = {"logger_class": False, "factory": False}
 
 
-def _existing_loggers() -> list:
+def _existing_loggers() -> List[logging.Logger]:
     manager = logging.Logger.manager
     return [manager.root] + [item for item in list(manager.loggerDict.values()) if isinstance(item, logging.Logger)]
 
 
-def _switch(classes: dict) -> None:
+def _switch(classes: Dict[type, type]) -> None:
     for logger in _existing_loggers():
         replacement = classes.get(type(logger))
         if replacement is not None:
