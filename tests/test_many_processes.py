@@ -13,7 +13,6 @@ Then, for the descriptors that are not regular files, the write(2) calls themsel
 run) shows them on a pipe. Each must hold at most ``PIPE_BUF`` bytes and end on a record
 boundary.
 """
-import fcntl
 import os
 import re
 import select
@@ -26,7 +25,12 @@ from pathlib import Path
 
 import pytest
 
-import shared_log_worker
+if sys.platform != "linux":
+    pytest.skip("/dev/stderr, pipe sizes and SOCK_SEQPACKET as Linux has them", allow_module_level=True)
+
+import fcntl  # noqa: E402
+
+import shared_log_worker  # noqa: E402
 
 HANG_GUARD_SECONDS = 120
 WORKER = str(Path(__file__).with_name("shared_log_worker.py"))
@@ -35,8 +39,6 @@ RECORDS = 400
 PIPE_CASES = ["stream-stderr", "file-dev-stderr", "rotating-dev-stderr", "coalescing-stderr"]
 FILE_CASES = ["file-append", "open-ab", "open-a"]
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
-
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="/dev/stderr and pipe sizes as Linux has them")
 
 
 def start_workers(case, implementation, stderr, count=RECORDS, path=None):

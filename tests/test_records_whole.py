@@ -7,27 +7,30 @@ regular file, every write of buffered bytes must hold whole records and at most
 The bytes themselves are always the stdlib's (compared with ``logging``'s handlers on the
 same records).
 """
-import fcntl
 import io
 import logging
 import os
 import select
 import socket
 import struct
-import termios
+import sys
 import threading
 import time
 
 import pytest
 
-import ringwriter
-import ringwriter.handlers
-from differential import FdDrainer
-from ringwriter._writer import PIPE_BUF, is_regular_file
+if sys.platform != "linux":
+    pytest.skip("SOCK_SEQPACKET socket pairs and their TIOCOUTQ as Linux has them", allow_module_level=True)
+
+import fcntl  # noqa: E402
+import termios  # noqa: E402
+
+import ringwriter  # noqa: E402
+import ringwriter.handlers  # noqa: E402
+from differential import FdDrainer  # noqa: E402
+from ringwriter._writer import PIPE_BUF, is_regular_file  # noqa: E402
 
 HANG_GUARD_SECONDS = 60
-
-pytestmark = pytest.mark.skipif(not hasattr(socket, "SOCK_SEQPACKET"), reason="needs SOCK_SEQPACKET")
 
 
 class Packets(threading.Thread):
