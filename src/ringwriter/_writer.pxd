@@ -191,6 +191,6 @@ cdef class BufferedWriter:
 
     @cython.final
     cdef Py_ssize_t _copy_bytes_run(self, object sequence, Py_ssize_t start) except -1
-    cdef int _flush(self) except -1
+    cdef int _flush(self, bint whole_records_only=*) except -1
     cdef int _close(self) except -1
     cdef int _close_raw(self) except -1

@@ -401,20 +401,19 @@ cdef class BufferedWriter:
         return position
 
     cdef int _flush_unlocked(self) except -1:
-        cdef iovec iov[2]
         cdef Py_ssize_t written
+        if self._fd_path:
+            if self._write_out(self._ring.count) == -2:
+                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
+            return 0
         if self._ring.count > 0:
             self._flushes += 1
         while self._ring.count > 0:
-            if self._fd_path:
-                written = self._fd_writev(iov, ring_iov(&self._ring, iov))
-            else:
-                written = self._raw_write(self._ring.data + self._ring.head, self._ring.count)
+            written = self._raw_write(self._ring.data + self._ring.head, self._ring.count)
             if written == -2:
                 raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
             self._consume(written)
-            if self._ring.count > 0 or not self._fd_path:
-                PyErr_CheckSignals()
+            PyErr_CheckSignals()
         return 0
 
     cdef Py_ssize_t _write_overflow_fd(self, const char *data, Py_ssize_t n) except -1:
@@ -546,17 +545,7 @@ cdef class BufferedWriter:
 
     def _flush_records(self):
         """Write the whole records pending (all of it unless records are kept whole)."""
-        if not self._records_whole:
-            return BufferedWriter.flush(self)
-        self._check_usable()
-        if self._is_closed():
-            raise ValueError("flush of closed file")
-        self._enter()
-        try:
-            if self._write_out(self._whole_records()) == -2:
-                raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
-        finally:
-            self._leave()
+        self._flush(True)
 
     cdef Py_ssize_t _write_general(self, const char *data, Py_ssize_t n) except -1:
         self._check_usable()
@@ -660,13 +649,19 @@ cdef class BufferedWriter:
         """
         self._flush()
 
-    cdef int _flush(self) except -1:
+    cdef int _flush(self, bint whole_records_only=False) except -1:
+        """flush(); ``whole_records_only``: with records kept whole, a record the writer
+        has only part of stays."""
         self._check_usable()
         if self._is_closed():
             raise ValueError("flush of closed file")
         self._enter()
         try:
-            self._flush_unlocked()
+            if whole_records_only and self._records_whole:
+                if self._write_out(self._whole_records()) == -2:
+                    raise BlockingIOError(self._blocked_errno, _WOULD_BLOCK, 0)
+            else:
+                self._flush_unlocked()
         finally:
             self._leave()
         return 0
@@ -864,11 +859,7 @@ cdef class BufferedWriter:
         the exit and fork hooks, which must never wait on a lock. Before fork() only
         whole records leave: the parent completes and writes the rest."""
         if self._owner == 0 and self._raw is not None and not self._is_closed():
-            # The real flush, whatever a subclass makes of flush().
-            if whole_records_only:
-                BufferedWriter._flush_records(self)
-            else:
-                BufferedWriter.flush(self)
+            self._flush(whole_records_only)  # the real flush, whatever a subclass makes of flush()
 
     def _forget_parent_buffer(self):
         """In a child after fork(): drop the bytes the parent still holds (the parent
