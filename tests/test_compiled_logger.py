@@ -212,6 +212,127 @@ def test_call_sites(site):
     assert compare(site)[1][0]  # records were made
 
 
+# -- line numbers: the compiled logger remembers the line of each call site -------------
+
+def several_lines_in_a_loop(log):
+    for round in range(3):
+        log.info("first %d", round)
+        if round % 2:
+            log.info("odd")
+        log.info(
+            "last %d",
+            round,
+        )
+
+
+def line_numbers(kept):
+    return [dict(record)["lineno"] for record in kept]
+
+
+def test_line_numbers_of_repeated_call_sites():
+    first = several_lines_in_a_loop.__code__.co_firstlineno
+    kept = compare(several_lines_in_a_loop)[1][0]
+    last = line_numbers(kept)[1]  # the call spans three lines; which one counts is the version's
+    assert first + 5 <= last <= first + 7
+    assert line_numbers(kept) == [first + 2, last, first + 2, first + 4, last, first + 2, last]
+
+
+def test_line_numbers_of_many_code_objects():
+    """More call sites than the line cache has slots: each still gets its own line."""
+    namespace = {}
+    source = "".join(f"def site_{i}(log):\n" + "\n" * (i % 7) + f"    log.info('site {i}')\n" for i in range(600))
+    exec(compile(source, "generated_sites.py", "exec"), namespace)
+    sites = [namespace[f"site_{i}"] for i in range(600)]
+
+    def site(log):
+        for _ in range(2):
+            for each in sites:
+                each(log)
+
+    kept = compare(site)[1][0]
+    assert line_numbers(kept) == [each.__code__.co_firstlineno + 1 + i % 7 for i, each in enumerate(sites)] * 2
+
+
+def test_line_numbers_under_a_tracer():
+    """With sys.settrace, the stdlib reads the line the tracer's machinery stored; the
+    line cache must not answer for a frame being traced, nor remember what it saw then."""
+    def tracer(frame, event, arg):
+        return tracer
+
+    def site(log):
+        several_lines_in_a_loop(log)
+        sys.settrace(tracer)
+        try:
+            several_lines_in_a_loop(log)
+        finally:
+            sys.settrace(None)
+        several_lines_in_a_loop(log)
+
+    previous = sys.gettrace()
+    try:
+        assert len(compare(site)[1][0]) == 3 * 7
+    finally:
+        sys.settrace(previous)
+
+
+def test_line_numbers_after_tracing_stops_inside_the_frame():
+    """A frame keeps its trace function once tracing stopped: its lines are read as the
+    stdlib reads them, before and after."""
+    def tracer(frame, event, arg):
+        return tracer
+
+    def traced(log):
+        log.info("traced")
+        sys.settrace(None)
+        log.info("after tracing")
+        log.info("after tracing, again")
+
+    def site(log):
+        sys.settrace(tracer)
+        traced(log)
+
+    previous = sys.gettrace()
+    try:
+        assert len(compare(site)[1][0]) == 3
+    finally:
+        sys.settrace(previous)
+
+
+def test_line_numbers_from_inside_a_tracer_that_jumps():
+    """A tracer that logs about the traced frame, and moves it with f_lineno: the
+    record's line is the one the stdlib reads off that frame."""
+    def traced():
+        x = 1
+        x = 2  # jumped over
+        return x
+
+    assert traced() == 2
+
+    def site(log):
+        start = traced.__code__.co_firstlineno
+
+        def tracer(frame, event, arg):
+            if frame.f_code is traced.__code__:
+                if event == "line" and frame.f_lineno == start + 2:
+                    frame.f_lineno = start + 3
+                log.info("tracing %s", event, stacklevel=2)  # the traced frame's line
+                return tracer
+            return tracer if event == "call" else None
+
+        sys.settrace(tracer)
+        try:
+            return traced()
+        finally:
+            sys.settrace(None)
+
+    previous = sys.gettrace()
+    try:
+        result, kept = compare(site)[:2]
+        assert result == ("returned", 1) and kept[0]
+    finally:
+        sys.settrace(previous)
+
+
 @pytest.mark.parametrize("stacklevel", [1, 2, 3, 4, 5, 1000])
 @pytest.mark.parametrize("method", ["debug", "info", "warning", "error", "critical", "exception", "log", "_log"])
 def test_stacklevel(method, stacklevel):

@@ -48,7 +48,9 @@ cdef extern from "frameobject.h":
     PyFrameObject *PyEval_GetFrame()
     PyFrameObject *PyFrame_GetBack(PyFrameObject *frame)
     PyCodeObject *PyFrame_GetCode(PyFrameObject *frame)
-    int PyFrame_GetLineNumber(PyFrameObject *frame)
+
+cdef extern from "_frame_line.h":
+    int frame_line "ringwriter_frame_line"(PyFrameObject *frame)
 
 cdef extern from "Python.h":
     ctypedef struct PyTypeObject:
@@ -318,7 +320,7 @@ cdef object _stack_text(frame):
 cdef tuple _caller(frame, stack_info):
     code = _code(frame)
     sinfo = _stack_text(frame) if stack_info else None
-    return (<object>(<PyCodeObject *><PyObject *>code).co_filename, PyFrame_GetLineNumber(<PyFrameObject *>frame),
+    return (<object>(<PyCodeObject *><PyObject *>code).co_filename, frame_line(<PyFrameObject *>frame),
             <object>(<PyCodeObject *><PyObject *>code).co_name, sinfo)
 
 
