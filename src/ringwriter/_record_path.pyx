@@ -1,10 +1,11 @@
 # cython: language_level=3, binding=True, auto_pickle=False
 """ringwriter._record_path: the logging handlers' per-record work, compiled.
 
-``handle`` is ``logging.Handler.handle`` for ringwriter's handlers. For a file handler
-whose ``emit``, ``format`` and ``filter`` are ringwriter's own, it runs the whole emit
-here: format the record, hand the text to the file's TextWriter (which copies it into
-the ring), apply the flush policy, with no Python frame in between. Anything else calls
+``handle`` is ``logging.Handler.handle`` for ringwriter's handlers. For a handler whose
+``emit``, ``format`` and ``filter`` are ringwriter's own, it runs the whole emit here:
+format the record, hand the text to the file's TextWriter (which copies it into the
+ring) or, for a StreamHandler over a descriptor, hold it with the others until the
+policy flushes, with no Python frame in between. Anything else calls
 the handler's own methods, so a subclass or an instance that replaces one still gets
 what it asked for.
 
@@ -63,7 +64,8 @@ cdef tuple _FORMATTER_METHODS = ("format", "formatTime", "formatMessage", "usesT
 cdef tuple _FORMATTER_ORIGINALS = tuple([getattr(logging.Formatter, name) for name in _FORMATTER_METHODS])
 # What the compiled path reads of a handler, a formatter and a record.
 cdef tuple _HANDLER_ATTRIBUTES = ("lock", "filters", "stream", "terminator", "formatter", "flush_level",
-                                  "scheduled_by", "flush_interval", "_rotates", "_formatting")
+                                  "scheduled_by", "flush_interval", "_rotates", "_formatting", "_holds_records",
+                                  "_held", "_held_characters", "buffer_size")
 cdef tuple _FORMATTER_TIME_SETTINGS = ("converter", "default_time_format", "default_msec_format")
 cdef tuple _FORMATTER_ATTRIBUTES = ("_style", "datefmt") + _FORMATTER_TIME_SETTINGS
 cdef tuple _RECORD_ATTRIBUTES = ("msg", "args", "created", "msecs", "levelno", "exc_info", "exc_text",
@@ -459,20 +461,23 @@ cdef object _message(record, dict values):
     return message
 
 
-# The file handlers' emit, which handle() runs here for a handler that has not replaced it.
+# The handlers' emit methods that handle() runs here for a handler that has not replaced
+# them: the file handlers' and StreamHandler's.
 cdef object _file_emit = None
+cdef object _stream_emit = None
 
 
-def run_emit_in_c_for(emit):
-    """Tell ``handle`` which ``emit`` it may run here (the file handlers': their module
-    defines it, with what it needs for the unusual cases)."""
-    global _file_emit
-    _file_emit = emit
+def run_emit_in_c_for(file_emit, stream_emit):
+    """Tell ``handle`` which ``emit`` methods it may run here (the handlers module
+    defines them, with what they need for the unusual cases)."""
+    global _file_emit, _stream_emit
+    _file_emit = file_emit
+    _stream_emit = stream_emit
 
 
 def handle(handler, record):
     """``logging.Handler.handle``: filter the record, then emit it under the handler's
-    lock. With no filters, a file handler's own emit runs in C."""
+    lock. With no filters, the handler's own emit runs in C."""
     cdef dict attributes = PyObject_GenericGetDict(handler, NULL)
     formatting = attributes.get("_formatting")
     if type(formatting) is not RecordFormatting or not (<RecordFormatting>formatting)._handler_is_plain(handler):
@@ -488,6 +493,8 @@ def handle(handler, record):
     try:
         if methods[2] is _file_emit:
             _emit_to_file(handler, attributes, path, record)
+        elif methods[2] is _stream_emit:
+            _emit(handler, attributes, path, _read(handler, attributes, facts, "stream"), record)
         else:
             handler.emit(record)
     finally:
@@ -503,6 +510,11 @@ cdef int _emit_to_file(handler, dict attributes, RecordFormatting path, record) 
     if stream is None or _read(handler, attributes, facts, "_rotates"):
         handler.emit(record)
         return 0
+    return _emit(handler, attributes, path, stream, record)
+
+
+cdef int _emit(handler, dict attributes, RecordFormatting path, stream, record) except -1:
+    """Write (or hold) the record; a failure goes to ``handleError``, as in ``emit``."""
     try:
         _write(handler, attributes, path, stream, record)
     except RecursionError:
@@ -519,8 +531,9 @@ def format_record(handler, record):
 
 
 def write_record(handler, record):
-    """Write one formatted record to ``handler.stream``, then flush if its level asks
-    (or make sure the background flusher will)."""
+    """Write one formatted record to ``handler.stream`` (or hold it, for a StreamHandler
+    over a descriptor), then flush if its level asks (or make sure the background
+    flusher will)."""
     cdef RecordFormatting path = <RecordFormatting>handler._formatting
     if path._handler_is_plain(handler):
         _write(handler, PyObject_GenericGetDict(handler, NULL), path, handler.stream, record)
@@ -539,12 +552,29 @@ cdef int _write(handler, dict attributes, RecordFormatting path, stream, record)
             text = text + terminator
     else:
         text = handler.format(record) + terminator
+    if _read(handler, attributes, facts, "_holds_records"):
+        return _hold(handler, attributes, facts, record, text)
     if type(stream) is TextWriter:
         (<TextWriter>stream)._write(text)
     else:
         stream.write(text)
     if at_flush_level(record, _read(handler, attributes, facts, "flush_level")):
         stream.flush()
+    elif _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
+        FLUSHER.ensure(handler, _read(handler, attributes, facts, "flush_interval"))
+    return 0
+
+
+cdef int _hold(handler, dict attributes, _ClassFacts facts, record, text) except -1:
+    """StreamHandler's part: keep the record and its text; hand what is held to the
+    stream when it reaches ``buffer_size`` characters or the record is at ``flush_level``
+    (or make sure the background flusher will)."""
+    (<list?>_read(handler, attributes, facts, "_held")).append((record, text))
+    characters = _read(handler, attributes, facts, "_held_characters") + len(text)
+    handler._held_characters = characters
+    if (characters >= _read(handler, attributes, facts, "buffer_size")
+            or at_flush_level(record, _read(handler, attributes, facts, "flush_level"))):
+        handler._hand_over_held_records()
     elif _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
         FLUSHER.ensure(handler, _read(handler, attributes, facts, "flush_interval"))
     return 0

@@ -36,7 +36,6 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from ringwriter import _lifecycle, _record_path, _stdlib_facts
-from ringwriter._flusher import FLUSHER
 from ringwriter._record_path import RecordFormatting
 from ringwriter._text import TextWriter
 # Over anything but a regular file the handlers hand the kernel batches of at most
@@ -155,6 +154,10 @@ class _BufferedFlushPolicy(_Handler):
         self.scheduled_by = 0
         self._formatting = RecordFormatting()
 
+    # Whether records are held as text to hand to the stream at a flush (StreamHandler
+    # over a descriptor) rather than written to it at once.
+    _holds_records = False
+
     handle = _record_path.handle
     format = _record_path.format_record
     _write_record = _record_path.write_record
@@ -203,18 +206,6 @@ class StreamHandler(_BufferedFlushPolicy, _StdlibStreamHandler):  # type: ignore
             previous = _StdlibStreamHandler.setStream(self, stream)
             self._holds_records = _costs_a_system_call_to_flush(self.stream)
         return previous
-
-    def _write_record(self, record: logging.LogRecord) -> None:
-        if not self._holds_records:
-            super()._write_record(record)
-            return
-        text = self.format(record) + self.terminator
-        self._held.append((record, text))
-        self._held_characters += len(text)
-        if self._held_characters >= self.buffer_size or _record_path.at_flush_level(record, self.flush_level):
-            self._hand_over_held_records()
-        elif self.scheduled_by != FLUSHER.generation:
-            FLUSHER.ensure(self, self.flush_interval)
 
     def _write_held_records(self) -> bool:
         """Hand the held records to the stream: in one ``write`` over a regular file;
@@ -378,7 +369,6 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
             self.handleError(record)
 
 
-_record_path.run_emit_in_c_for(_FileFlushPolicy.emit)
 
 
 class FileHandler(_FileFlushPolicy, _StdlibFileHandler):
@@ -438,3 +428,6 @@ class TimedRotatingFileHandler(_RotatingFlushPolicy, _StdlibTimedRotatingFileHan
         _StdlibTimedRotatingFileHandler.__init__(
             self, filename, when, interval, backupCount, encoding, delay, utc, atTime, errors
         )
+
+
+_record_path.run_emit_in_c_for(_FileFlushPolicy.emit, StreamHandler.emit)
