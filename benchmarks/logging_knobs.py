@@ -4,8 +4,9 @@
     python benchmarks/logging_knobs.py [--update-readme] [--no-instructions]
 
 Logs ``RECORDS`` records of "user %s did %d things" (format ``FORMAT``) through a no-op
-handler (the floor: the stdlib's logger, record and dispatch), ``logging.FileHandler``
-and ``ringwriter.handlers.FileHandler``, under each configuration of ``CONFIGURATIONS``:
+handler (the stdlib's logger, record and dispatch), ``logging.FileHandler``,
+``ringwriter.handlers.FileHandler``, and both ``StreamHandler`` classes over a file the
+program opened, under each configuration of ``CONFIGURATIONS``:
 the stdlib's defaults, its documented switches (``logging.logThreads``,
 ``logProcesses``, ``logMultiprocessing``, ``logAsyncioTasks``; ``logging._srcfile =
 None`` for the caller lookup, as the logging HOWTO's "Optimization" section says),
@@ -14,13 +15,16 @@ ringwriter's compiled record factory, all of them together, and
 handler) pair runs in a process of its own, ``REPEATS`` times, interleaved; the time
 is the best run's (the least disturbed by other work on the machine). Instructions
 are counted by callgrind (valgrind) as the difference between two run lengths, which
-the machine's load does not move; ``--no-instructions`` skips them.
+the machine's load does not move; ``--no-instructions`` skips them. Then the floor,
+measured the same way step by step (``FLOOR_STEPS``): a logger call that returns at
+once, a record made, its bytes copied; what no logging stack can go below.
 
 Writes ``benchmarks/results/cpython-3.X/logging-knobs.md`` and ``.json``;
 ``--update-readme`` also puts the table in the README's section for this Python.
 Takes about 4 minutes on 2 cores (1 without instructions).
 """
 import argparse
+import io
 import json
 import logging
 import os
@@ -29,8 +33,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable, Dict, List, NamedTuple, Optional
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
 
+import ringwriter
 import ringwriter.handlers
 import ringwriter.records
 
@@ -54,8 +59,14 @@ HANDLERS: Dict[str, Callable[[str], logging.Handler]] = {
     "no-op handler (floor)": lambda path: NoOpHandler(),
     "logging.FileHandler": logging.FileHandler,
     "ringwriter.handlers.FileHandler": ringwriter.handlers.FileHandler,
+    # A stream the program opened (as a container's stderr is), a regular file here.
+    "logging.StreamHandler": lambda path: logging.StreamHandler(open(path, "w")),
+    "ringwriter.handlers.StreamHandler": lambda path: ringwriter.handlers.StreamHandler(open(path, "w")),
 }
 BASELINE = "logging.FileHandler"
+# What each handler's speed-up is taken against: the stdlib's handler of its kind.
+COUNTERPART = {"ringwriter.handlers.FileHandler": "logging.FileHandler",
+               "ringwriter.handlers.StreamHandler": "logging.StreamHandler"}
 
 
 def _switches_off() -> None:
@@ -92,18 +103,22 @@ CONFIGURATIONS = (
 )
 
 
+def _logger_with(handler: logging.Handler) -> logging.Logger:
+    handler.setFormatter(logging.Formatter(FORMAT))
+    logger = logging.getLogger("app")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    return logger
+
+
 def run_worker(configuration: str, handler: str, records: int) -> float:
     """Set up one configuration and handler, log ``records`` records; the seconds taken."""
     next(c for c in CONFIGURATIONS if c.name == configuration).apply()
     directory = tempfile.mkdtemp()
     try:
         made = HANDLERS[handler](os.path.join(directory, "app.log"))
-        made.setFormatter(logging.Formatter(FORMAT))
-        logger = logging.getLogger("app")
-        logger.propagate = False
-        logger.setLevel(logging.INFO)
-        logger.addHandler(made)
-        info = logger.info
+        info = _logger_with(made).info
         start = time.perf_counter()
         for _ in range(records):
             info("user %s did %d things", "alice", 42)
@@ -113,45 +128,118 @@ def run_worker(configuration: str, handler: str, records: int) -> float:
         shutil.rmtree(directory)
 
 
+# The floor, step by step: what a record costs at the least, each step alone, with
+# the same message and arguments. Each returns the seconds ``records`` of it took.
+def _call_below_the_level(logger_class: Any, records: int) -> float:
+    logging.setLoggerClass(logger_class)
+    debug = _logger_with(NoOpHandler()).debug
+    start = time.perf_counter()
+    for _ in range(records):
+        debug("user %s did %d things", "alice", 42)
+    return time.perf_counter() - start
+
+
+def _record_made(records: int) -> float:
+    make = ringwriter.records.make_log_record
+    args = ("alice", 42)
+    start = time.perf_counter()
+    for line in range(records):
+        make("app", logging.INFO, __file__, line, "user %s did %d things", args, None)
+    return time.perf_counter() - start
+
+
+def _bytes_copied(records: int) -> float:
+    line = b"2026-12-03 10:19:00,123 INFO app user alice did 42 things\n"
+    with tempfile.TemporaryFile() as file, ringwriter.BufferedWriter(io.FileIO(file.fileno(), "w", closefd=False)) as out:
+        write = out.write
+        start = time.perf_counter()
+        for _ in range(records):
+            write(line)
+        return time.perf_counter() - start
+
+
+FLOOR_STEPS: Dict[str, Callable[[int], float]] = {
+    "log.debug() below the level, logging.Logger": lambda records: _call_below_the_level(logging.Logger, records),
+    "log.debug() below the level, ringwriter.records.Logger (a call that returns at once)":
+        lambda records: _call_below_the_level(ringwriter.records.Logger, records),
+    "a record made (ringwriter.records.make_log_record)": _record_made,
+    "its 58 bytes copied (ringwriter.BufferedWriter.write)": _bytes_copied,
+}
+# The steps whose sum is the least a record costs.
+FLOOR_SUM = list(FLOOR_STEPS)[1:]
+
+
 def _worker_command(configuration: str, handler: str, records: int) -> List[str]:
     return [sys.executable, os.path.abspath(__file__), "--worker", configuration, handler, str(records)]
 
 
-def measure_time(configuration: str, handler: str) -> float:
-    """Microseconds per record: one worker process's run."""
-    output = subprocess.run(_worker_command(configuration, handler, RECORDS), check=True,
-                            capture_output=True, text=True).stdout
+def _floor_command(step: str, records: int) -> List[str]:
+    return [sys.executable, os.path.abspath(__file__), "--floor-step", step, str(records)]
+
+
+def measure_time(command: Callable[[int], List[str]]) -> float:
+    """Microseconds per record: one worker process's run of ``command(records)``."""
+    output = subprocess.run(command(RECORDS), check=True, capture_output=True, text=True).stdout
     return float(output) / RECORDS * 1e6
 
 
-def measure_instructions(configuration: str, handler: str) -> float:
+def measure_instructions(command: Callable[[int], List[str]]) -> float:
     """Instructions per record, by callgrind: the difference of two run lengths."""
     counts = []
     for records in INSTRUCTION_RECORDS:
-        result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-                                + _worker_command(configuration, handler, records),
+        result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + command(records),
                                 check=True, capture_output=True, text=True)
         collected = [line for line in result.stderr.splitlines() if "Collected" in line]
         counts.append(int(collected[-1].split()[-1]))
     return (counts[1] - counts[0]) / (INSTRUCTION_RECORDS[1] - INSTRUCTION_RECORDS[0])
 
 
+def _pair(configuration: str, handler: str) -> Callable[[int], List[str]]:
+    return lambda records: _worker_command(configuration, handler, records)
+
+
+def _step(name: str) -> Callable[[int], List[str]]:
+    return lambda records: _floor_command(name, records)
+
+
 def table(times: Dict[str, Dict[str, float]], instructions: Optional[Dict[str, Dict[str, float]]]) -> List[str]:
     """The README's table: per configuration, µs (and instructions) per record for each
     handler, and each FileHandler's speed-up over logging.FileHandler with the defaults."""
-    baseline = times[CONFIGURATIONS[0].name][BASELINE]
+    defaults = CONFIGURATIONS[0].name
     columns = list(HANDLERS)
+    compared = {name: COUNTERPART.get(name, BASELINE) for name in columns if name not in COUNTERPART.values()}
     head = ["configuration"] + [f"{name}: µs/record" for name in columns]
-    head += [f"{name}: vs {BASELINE}, defaults" for name in columns[1:]]
+    head += [f"{name}: vs {counterpart}, defaults" for name, counterpart in compared.items()]
     if instructions is not None:
         head += [f"{name}: instructions/record" for name in columns]
+        head += [f"{name}: instructions vs {counterpart}, defaults" for name, counterpart in compared.items()]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for configuration in CONFIGURATIONS:
         row = [configuration.name] + [f"{times[configuration.name][name]:.2f}" for name in columns]
-        row += [f"{baseline / times[configuration.name][name]:.2f}x" for name in columns[1:]]
+        row += [f"{times[defaults][counterpart] / times[configuration.name][name]:.2f}x"
+                for name, counterpart in compared.items()]
         if instructions is not None:
-            row += [f"{instructions[configuration.name][name]:,.0f}" for name in columns]
+            counts = instructions[configuration.name]
+            row += [f"{counts[name]:,.0f}" for name in columns]
+            row += [f"{instructions[defaults][counterpart] / counts[name]:.2f}x" for name, counterpart in compared.items()]
         lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def floor_table(times: Dict[str, float], instructions: Optional[Dict[str, float]],
+                file_handler: Dict[str, float]) -> List[str]:
+    """The floor, step by step, their sum, and ringwriter's FileHandler under install()
+    against it."""
+    installed = CONFIGURATIONS[-1].name
+    lines = ["| step | µs/record | instructions/record |", "|---|---:|---:|"]
+
+    def row(name: str, seconds: float, count: Optional[float]) -> str:
+        return f"| {name} | {seconds:.2f} | {'—' if count is None else f'{count:,.0f}'} |"
+
+    lines += [row(name, times[name], None if instructions is None else instructions[name]) for name in FLOOR_STEPS]
+    lines.append(row("**the floor: the last three together**", sum(times[name] for name in FLOOR_SUM),
+                     None if instructions is None else sum(instructions[name] for name in FLOOR_SUM)))
+    lines.append(row(f"ringwriter.handlers.FileHandler, {installed}", file_handler["time"], file_handler.get("instructions")))
     return lines
 
 
@@ -159,6 +247,7 @@ def main() -> None:
     """Measure every configuration and handler; write the results (and the README)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--worker", nargs=3, metavar=("CONFIGURATION", "HANDLER", "RECORDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--floor-step", nargs=2, metavar=("STEP", "RECORDS"), help=argparse.SUPPRESS)
     parser.add_argument("--update-readme", action="store_true")
     parser.add_argument("--no-instructions", action="store_true", help="do not count instructions (no valgrind)")
     args = parser.parse_args()
@@ -166,19 +255,31 @@ def main() -> None:
         configuration, handler, records = args.worker
         print(run_worker(configuration, handler, int(records)))
         return
+    if args.floor_step:
+        step, records = args.floor_step
+        print(FLOOR_STEPS[step](int(records)))
+        return
     # Not at the top: a worker (and the tests, which run workers) needs no pyperf.
     from common import PYTHON, RESULTS_DIR, update_readme
 
     started = time.monotonic()
     best: Dict[str, Dict[str, float]] = {c.name: {h: float("inf") for h in HANDLERS} for c in CONFIGURATIONS}
+    floor = {step: float("inf") for step in FLOOR_STEPS}
     for _ in range(REPEATS):  # interleaved: a burst of load touches every pair alike
         for configuration in CONFIGURATIONS:
             for handler in HANDLERS:
                 best[configuration.name][handler] = min(best[configuration.name][handler],
-                                                        measure_time(configuration.name, handler))
-    instructions = None
+                                                        measure_time(_pair(configuration.name, handler)))
+        for step in FLOOR_STEPS:
+            floor[step] = min(floor[step], measure_time(_step(step)))
+    instructions = floor_instructions = None
     if not args.no_instructions and shutil.which("valgrind"):
-        instructions = {c.name: {h: measure_instructions(c.name, h) for h in HANDLERS} for c in CONFIGURATIONS}
+        instructions = {c.name: {h: measure_instructions(_pair(c.name, h)) for h in HANDLERS} for c in CONFIGURATIONS}
+        floor_instructions = {step: measure_instructions(_step(step)) for step in FLOOR_STEPS}
+    installed = CONFIGURATIONS[-1].name
+    ours = {"time": best[installed]["ringwriter.handlers.FileHandler"]}
+    if instructions is not None:
+        ours["instructions"] = instructions[installed]["ringwriter.handlers.FileHandler"]
     elapsed = time.monotonic() - started
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     header = (f"Made by `python {SCRIPT}{' --update-readme' if args.update_readme else ''}` on "
@@ -186,12 +287,14 @@ def main() -> None:
               f"best of {REPEATS} interleaved runs, each in its own process; instructions: callgrind, "
               f"{INSTRUCTION_RECORDS[1]:,} minus {INSTRUCTION_RECORDS[0]:,} records; took {elapsed:.0f} s; "
               f"load average at the end {load:.2f} on {os.cpu_count()} CPUs.")
-    lines = [header, ""] + table(best, instructions)
+    lines = [header, ""] + table(best, instructions) + ["", "The floor, step by step:", ""]
+    lines += floor_table(floor, floor_instructions, ours)
     os.makedirs(RESULTS_DIR, exist_ok=True)
     with open(os.path.join(RESULTS_DIR, "logging-knobs.md"), "w") as page:
         page.write("\n".join(lines) + "\n")
     with open(os.path.join(RESULTS_DIR, "logging-knobs.json"), "w") as numbers:
         json.dump({"microseconds_per_record": best, "instructions_per_record": instructions,
+                   "floor_microseconds": floor, "floor_instructions": floor_instructions,
                    "records": RECORDS, "repeats": REPEATS, "elapsed_seconds": round(elapsed, 1)}, numbers, indent=2)
     print("\n".join(lines))
     if args.update_readme:

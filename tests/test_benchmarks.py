@@ -73,3 +73,7 @@ def test_every_logging_knob_configuration_runs_in_a_worker():
             command = logging_knobs._worker_command(configuration.name, handler, 50)
             seconds = float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
             assert seconds > 0
+    for step in logging_knobs.FLOOR_STEPS:
+        seconds = float(subprocess.run(logging_knobs._floor_command(step, 50), check=True, capture_output=True,
+                                       text=True).stdout)
+        assert seconds > 0
