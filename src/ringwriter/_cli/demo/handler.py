@@ -78,8 +78,8 @@ def handler_section(story: Story, directory: str) -> None:
     path = os.path.join(directory, "ringwriter.log")
     _tell_the_story(story, path, f"h = ringwriter.handlers.FileHandler(path, flush_interval={FLUSH_INTERVAL})",
                     lambda: ringwriter.handlers.FileHandler(path, flush_interval=FLUSH_INTERVAL),
-                    "orders.ringwriter", ringwriter_handler=True)
+                    "app", ringwriter_handler=True)
     story.part("beside it, logging.FileHandler")
     path = os.path.join(directory, "stdlib.log")
     _tell_the_story(story, path, "h = logging.FileHandler(path)", lambda: logging.FileHandler(path),
-                    "orders.stdlib", ringwriter_handler=False)
+                    "app2", ringwriter_handler=False)
