@@ -4,7 +4,7 @@ import os
 from typing import Callable
 
 import ringwriter
-from ringwriter._cli.demo.outside import OtherEnd
+from ringwriter._cli.demo.outside import OtherEnd, raw_terminal
 from ringwriter._cli.demo.story import Story
 
 MESSAGE = b"hello, world\n"
@@ -53,16 +53,10 @@ def pipe_section(story: Story) -> None:
 
 def tty_section(story: Story) -> None:
     """A terminal: a pty's master side reads what a serial line's other end would."""
-    import tty
-
-    master, slave = os.openpty()
-    tty.setraw(slave)  # bytes as they are: no "\n" -> "\r\n" on the way
-    story.say("master, slave = os.openpty(): a terminal, as a serial port is one; master "
-              "reads what the other end of the line would.")
-    story.watch(OtherEnd(master).got)
-    try:
+    story.say("master, slave = os.openpty(); tty.setraw(slave): a terminal (a serial port is "
+              "one) that passes bytes as they are; master reads what the other end of the line would.")
+    with raw_terminal() as (master, slave):
+        story.watch(OtherEnd(master).got)
         _walk_through(story, 'w = ringwriter.open(slave, "wb")', lambda: ringwriter.open(slave, "wb"),
                       "queued in the tty driver, on its way at the line's speed",
                       "flushed, then tcdrain(3): the bytes have left on the line")
-    finally:
-        os.close(master)

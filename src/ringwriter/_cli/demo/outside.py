@@ -1,10 +1,11 @@
 """What the demo's steps are seen through: everything here looks from outside the writer
 under demonstration (the kernel's counters, a file's size, a pipe's or a terminal's other
 end), so what the demo prints after a step is what another process could have seen."""
+import contextlib
 import errno
 import os
 import select
-from typing import Optional
+from typing import Iterator, Optional, Tuple
 
 PROC_IO = "/proc/self/io"
 
@@ -55,3 +56,17 @@ class OtherEnd:
     def got(self) -> str:
         """``got b'...'``: what arrived since the last look."""
         return f"got {read_now(self.fd)!r}"
+
+
+@contextlib.contextmanager
+def raw_terminal() -> Iterator[Tuple[int, int]]:
+    """``(master, slave)``: a new pty whose slave side passes bytes as they are (no "\\n"
+    -> "\\r\\n" on the way); the master is closed at the end, the slave is the caller's."""
+    import tty
+
+    master, slave = os.openpty()
+    try:
+        tty.setraw(slave)
+        yield master, slave
+    finally:
+        os.close(master)

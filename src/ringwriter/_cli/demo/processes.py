@@ -4,7 +4,7 @@ pipe is full, and another process's bytes land inside it.
 
 The pipe is shrunk to one page and read only once both children wait in write(2), so
 what happens is the same on every run: the kernel wakes waiting writers one at a time, in
-the order they began to wait (Linux 5.6 and later).
+the order they began to wait (Linux has done so since 2020).
 """
 import fcntl
 import itertools
@@ -88,7 +88,7 @@ def _read_to_end_and_reap(read_end: int, children: List[_Child]) -> bytes:
     return data
 
 
-def pieces(data: bytes) -> List[str]:
+def _pieces(data: bytes) -> List[str]:
     """What the reader got, in order, as runs of one writer's bytes (a newline belongs to
     the record it ends): ``A 8,192 bytes``."""
     owners = []
@@ -101,7 +101,7 @@ def pieces(data: bytes) -> List[str]:
 
 
 def _what_it_shows(data: bytes) -> str:
-    runs = pieces(data)
+    runs = _pieces(data)
     a_pieces = sum(run.startswith("A") for run in runs)
     b_whole = f"B {SMALL_RECORDS * (SMALL_RECORD + 1):,} bytes" in runs
     b_said = ("B's write of at most PIPE_BUF arrived in one piece" if b_whole
@@ -130,19 +130,19 @@ def processes_section(story: Story) -> None:
                    lambda _: f"the pipe now takes {fcntl.fcntl(write_end, F_GETPIPE_SZ):,} bytes "
                              "before a writer waits")
         story.step(f'child A: log.error("A" * {LARGE_RECORD:_})',
-                           lambda: _start(children, "A", [LARGE_RECORD + 1], write_end),
-                           f"one record, one write(2) of {LARGE_RECORD + 1:,} bytes: more than "
-                           "PIPE_BUF, so the kernel takes what fits and A waits for room")
+                   lambda: _start(children, "A", [LARGE_RECORD + 1], write_end),
+                   f"one record, one write(2) of {LARGE_RECORD + 1:,} bytes: more than "
+                   "PIPE_BUF, so the kernel takes what fits and A waits for room")
         story.step(f'child B: log.info("B" * {SMALL_RECORD}) twice, then log.error(...)',
-                            lambda: _start(children, "B", [SMALL_RECORD + 1] * SMALL_RECORDS, write_end),
-                            f"the ERROR record flushes the three: one write(2) of "
-                            f"{SMALL_RECORDS * (SMALL_RECORD + 1)} bytes, at most PIPE_BUF, "
-                            "which the kernel writes whole or not at all: B waits for room for all")
+                   lambda: _start(children, "B", [SMALL_RECORD + 1] * SMALL_RECORDS, write_end),
+                   f"the ERROR record flushes the three: one write(2) of "
+                   f"{SMALL_RECORDS * (SMALL_RECORD + 1)} bytes, at most PIPE_BUF, "
+                   "which the kernel writes whole or not at all: B waits for room for all")
         story.step("os.close(write_end)", lambda: os.close(write_end),
                    "the children hold the only write ends now: end of file once both exit")
         data = story.step("data = read_to_end(read_end); A.wait(); B.wait()",
                           lambda: _read_to_end_and_reap(read_end, children),
-                          lambda got: "the reader got " + ", then ".join(pieces(got)))
+                          lambda got: "the reader got " + ", then ".join(_pieces(got)))
         story.say("The write(2)s for their records, as the kernel counted them in each child: "
                   + ", ".join(child.write_calls() for child in children) + ".")
         story.say(_what_it_shows(data))

@@ -3,7 +3,7 @@ buffer holds as bytes, and what line buffering (a terminal's default) flushes.""
 import os
 
 import ringwriter
-from ringwriter._cli.demo.outside import OtherEnd, file_bytes
+from ringwriter._cli.demo.outside import OtherEnd, file_bytes, raw_terminal
 from ringwriter._cli.demo.story import Story
 
 
@@ -16,8 +16,6 @@ def _pending(text: ringwriter.TextWriter) -> str:
 
 def text_section(story: Story, directory: str) -> None:
     """A text file, then a terminal: the same TextWriter, two buffering rules."""
-    import tty
-
     path = os.path.join(directory, "demo.txt")
     story.say("path is a new file in a temporary directory; the file's bytes are what any "
               "other process would read.")
@@ -36,12 +34,11 @@ def text_section(story: Story, directory: str) -> None:
                "a newline: flush(), of the whole buffer, what came before the line too")
     story.step("t.close()", text.close, "nothing was left to write")
 
-    master, slave = os.openpty()
-    tty.setraw(slave)  # bytes as they are: no "\n" -> "\r\n" on the way
     story.part("text to a terminal")
-    story.say("master, slave = os.openpty(); master reads what a terminal would show.")
-    story.watch(OtherEnd(master).got)
-    try:
+    story.say("master, slave = os.openpty(); tty.setraw(slave): master reads what a terminal "
+              "would show.")
+    with raw_terminal() as (master, slave):
+        story.watch(OtherEnd(master).got)
         terminal = story.step('t = ringwriter.open(slave, "w", encoding="utf-8")',
                               lambda: ringwriter.open(slave, "w", encoding="utf-8"),
                               lambda opened: f"t.line_buffering is {opened.line_buffering}: a terminal is "
@@ -50,5 +47,3 @@ def text_section(story: Story, directory: str) -> None:
         story.step('t.write("$ ")', lambda: terminal.write("$ "), "no newline: nothing on the screen yet")
         story.step('t.write("ls\\n")', lambda: terminal.write("ls\n"), "the line and what was before it")
         story.step("t.close()", terminal.close, "nothing was left to write")
-    finally:
-        os.close(master)
