@@ -7,6 +7,8 @@ import logging
 import logging.handlers
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -14,6 +16,9 @@ import ringwriter.records
 
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```(?:\n\nprints\n\n```\n(.*?)```)?", re.S)
+COMMAND_BLOCK = re.compile(r"```sh\npython (-m ringwriter demo[^\n]*)\n```\n\nprints\n\n```\n(.*?)```", re.S)
+# All that changes from one run of the demo to the next: how long a call took.
+DEMO_TIMING = re.compile(r"\(\d+\.\d\d ms\)")
 
 
 def readme_examples():
@@ -46,3 +51,19 @@ def test_readme_example(code, printed, tmp_path, monkeypatch, request):
 
 def test_readme_has_examples():
     assert len(readme_examples()) >= 2
+
+
+def _without_timings(output):
+    return DEMO_TIMING.sub("(N ms)", output)
+
+
+@pytest.mark.parametrize("arguments, printed", COMMAND_BLOCK.findall(README.read_text(encoding="utf-8")))
+def test_readme_command_output_is_a_fresh_run(arguments, printed):
+    result = subprocess.run([sys.executable, *arguments.split()], capture_output=True, text=True,
+                            timeout=300, check=True)
+    assert _without_timings(result.stdout) == _without_timings(printed)
+
+
+def test_readme_shows_the_demo():
+    assert [arguments for arguments, _ in COMMAND_BLOCK.findall(README.read_text(encoding="utf-8"))] == [
+        "-m ringwriter demo"]

@@ -21,9 +21,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     bench.add_argument("--scale", type=float, default=1.0, help="multiply every workload's size (default 1.0)")
     bench.add_argument("--sync-dir", metavar="DIR",
                        help="where to time fsync: the file system your data lives on (default: the temp dir)")
-    commands.add_parser(
-        "demo", help="show what write(), flush() and os.fsync() each do, on a file and a pipe"
+    demo = commands.add_parser(
+        "demo", help="show what write(), flush() and sync() each do to your data: bytes, text, log records"
     )
+    from ringwriter._cli.demo import SECTION_NAMES
+
+    demo.add_argument("--section", choices=SECTION_NAMES, metavar="NAME",
+                      help=f"run this section only: {', '.join(SECTION_NAMES)} (default: all)")
     args = parser.parse_args(argv)
 
     if args.command == "bench":
@@ -40,5 +44,5 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         from ringwriter._cli.demo import run_demo
 
-        run_demo(sys.stdout)
+        run_demo(sys.stdout, [args.section] if args.section else SECTION_NAMES)
     return 0
