@@ -363,6 +363,35 @@ def test_open_reads_nothing_a_test_may_patch(tmp_path):
     assert (tmp_path / "b").read_bytes() == b"bytes" and (tmp_path / "t").read_text() == "text"
 
 
+def _largest_write_held(opener, path, mode):
+    """The largest single write that ``opener(path, mode)``'s file holds in its buffer
+    (the file stays empty until the flush): its buffer's size, found by bisection."""
+    data = b"x" if "b" in mode else "x"
+    kwargs = {} if "b" in mode else {"encoding": "ascii"}
+    held, written = 0, 16 << 20
+    while written - held > 1:
+        size = (held + written) // 2
+        with opener(path, mode, **kwargs) as file:
+            file.write(data * size)
+            if os.path.getsize(path) == 0:
+                held = size
+            else:
+                written = size
+    return held
+
+
+@pytest.mark.parametrize("mode", ["wb", "w"])
+def test_default_buffer_holds_what_the_builtins_holds(tmp_path, mode):
+    """The default buffer is the built-in's size on the running CPython (its file's
+    block size before 3.14; from 3.14 that size kept within [128 KiB, 8 MiB])."""
+    path = tmp_path / "f"
+    ours, builtin = _largest_write_held(ringwriter.open, path, mode), _largest_write_held(open, path, mode)
+    if mode == "wb":
+        assert ours == builtin
+    else:  # io.TextIOWrapper hands a text of exactly its 8 KiB chunk on, where the ring holds it
+        assert builtin <= ours <= builtin + 1
+
+
 class CountingFileIO(io.FileIO):
     """A FileIO that counts its writes: under io.BufferedWriter, one per write(2)."""
 
@@ -377,12 +406,13 @@ class CountingFileIO(io.FileIO):
 @pytest.mark.parametrize("line", ["a" * 79 + "\n", ("héllo straße 日本 " * 5)[:79] + "\n"])
 def test_text_makes_no_more_writes_than_the_builtin(tmp_path, line, line_buffering):
     """The built-in's text file (an io.TextIOWrapper gathering 8 KiB chunks over a
-    BufferedWriter of the file's block size) against ringwriter.open's, for the same
-    lines: ringwriter makes no more write(2) calls (with line buffering, one a line)."""
+    BufferedWriter of the built-in's default size) against ringwriter.open's, for the
+    same lines: ringwriter makes no more write(2) calls (with line buffering, one a line)."""
     lines = [line] * (3000 if line_buffering else 30000)
     CountingFileIO.writes = 0
     raw = CountingFileIO(tmp_path / "ref", "w")
-    with io.TextIOWrapper(io.BufferedWriter(raw, raw._blksize), "utf-8", line_buffering=line_buffering) as ref:
+    buffer_size = _largest_write_held(open, tmp_path / "size", "wb")
+    with io.TextIOWrapper(io.BufferedWriter(raw, buffer_size), "utf-8", line_buffering=line_buffering) as ref:
         for text in lines:
             ref.write(text)
     ours = ringwriter.open(tmp_path / "ours", "w", encoding="utf-8", buffering=1 if line_buffering else -1)

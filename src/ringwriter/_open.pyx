@@ -5,14 +5,15 @@ It follows CPython's ``_io_open_impl`` (Modules/_io/_iomodule.c) step for step: 
 mode decoded once, the checks and their messages in the built-in's order, the
 ``io.FileIO`` made with the raw mode, ``isatty`` asked only where the built-in asks it
 (``_isatty_open_only`` where the running CPython has it, which spares a regular file
-the ioctl), the buffer size taken from the FileIO's own ``_blksize`` (its fstat at open),
-then the writer and, for text, a ``ringwriter.TextWriter`` over it with ``mode`` set.
+the ioctl), the buffer size taken from the FileIO's own ``_blksize`` (its fstat at open) and
+bounded as the running CPython bounds it, then the writer and, for text, a ``ringwriter.TextWriter`` over it with ``mode`` set.
 Nothing is read through a module attribute that a program may patch (``os.fstat``).
 """
 from ringwriter._text cimport TextWriter
 from ringwriter._writer cimport BufferedWriter
 
 import io
+import sys
 import warnings
 
 from ringwriter._coalescing import CoalescingWriter
@@ -36,6 +37,12 @@ cdef bint _ISATTY_OPEN_ONLY = hasattr(io.FileIO, "_isatty_open_only")
 # the built-in's text files write at least this much per write(2): a TextWriter's ring
 # is never smaller, so that it never makes more system calls.
 cdef Py_ssize_t _TEXT_CHUNK = 8192
+# From 3.14 the built-in's default buffer is the block size kept within
+# [DEFAULT_BUFFER_SIZE, 8 MiB] (128 KiB for a 4 KiB block); before, the block size. Its
+# DEFAULT_BUFFER_SIZE is a C constant, which io.DEFAULT_BUFFER_SIZE is read from once.
+cdef bint _BOUNDS_BLOCK_SIZE = sys.version_info >= (3, 14)
+cdef Py_ssize_t _DEFAULT_BUFFER_SIZE = io.DEFAULT_BUFFER_SIZE
+cdef Py_ssize_t _LARGEST_DEFAULT_BUFFER = 8192 * 1024
 
 
 def open(file, mode="wb", buffering=-1, encoding=None, errors=None, newline=None, closefd=True,
@@ -105,6 +112,8 @@ cdef object _wrap(raw, str mode, Py_ssize_t buffering, bint binary, encoding, er
         line_buffering = bool(raw._isatty_open_only() if _ISATTY_OPEN_ONLY else raw.isatty())
     if line_buffering or buffering < 0:
         buffering = raw._blksize
+        if _BOUNDS_BLOCK_SIZE:
+            buffering = max(min(buffering, _LARGEST_DEFAULT_BUFFER), _DEFAULT_BUFFER_SIZE)
     if buffering == 0:
         if flush_interval is not None:
             raise ValueError("flush_interval needs a buffer: buffering must not be 0")
