@@ -129,6 +129,20 @@ class PipeSink(Sink):
             self.received = (int(count), digest)
 
 
+def scratch_parent() -> str:
+    """Where the file workloads' files go: /dev/shm where there is one (a tmpfs, Linux),
+    so that what is timed is the writers' and the kernel's work, not the disk's (opening
+    a file again with "w" truncates it, and ext4 then writes it back on close);
+    elsewhere the temporary directory."""
+    memory = "/dev/shm"
+    return memory if os.path.isdir(memory) and os.access(memory, os.W_OK) else tempfile.gettempdir()
+
+
+def scratch_directory(prefix: str) -> str:
+    """A new directory in ``scratch_parent()``."""
+    return tempfile.mkdtemp(prefix=prefix, dir=scratch_parent())
+
+
 def open_sink(target: str, check: bool = False) -> Sink:
     """A sink for ``target``, "file" or "pipe"."""
     if target == "file":
