@@ -11,12 +11,10 @@ the ratio, not the nanoseconds. ``benchmarks/run.py`` is the full, pyperf-based 
 repetitions beside the best one's.
 """
 import io
-import os
-import shutil
 import statistics
 from typing import Dict, List
 
-from ringwriter._cli.sinks import FileSink, scratch_directory
+from ringwriter._cli.sinks import FileSink, ScratchFile
 from ringwriter._cli.workloads import (BASELINE, BUILTIN_OPEN, IMPLEMENTATIONS, OPENERS, Case, file_cases, cases,
                                        time_file_runs, time_runs)
 
@@ -76,15 +74,13 @@ def measure_files(repeat: int = 5, scale: float = 1.0) -> List[Dict[str, object]
     ringwriter is faster), from the best times and as the median of the repetitions'."""
     rows: List[Dict[str, object]] = []
     ringwriter_name = OPENERS[1].name
-    directory = scratch_directory("ringwriter-bench-open-")
-    path = os.path.join(directory, "out")
-    try:
+    with ScratchFile() as scratch:
         all_cases = list(file_cases(scale))
         for builtin_case, ringwriter_case in zip(all_cases[::2], all_cases[1::2], strict=True):
             times: Dict[str, List[float]] = {BUILTIN_OPEN: [], ringwriter_name: []}
             for _ in range(repeat):
                 for case in (builtin_case, ringwriter_case):
-                    times[case.opener.name].append(time_file_runs(case, path, runs=1) * 1e9 / case.operations)
+                    times[case.opener.name].append(time_file_runs(case, scratch.path, runs=1) * 1e9 / case.operations)
             builtin, ringwriter = times[BUILTIN_OPEN], times[ringwriter_name]
             rows.append({
                 "workload": builtin_case.workload.name,
@@ -94,8 +90,6 @@ def measure_files(repeat: int = 5, scale: float = 1.0) -> List[Dict[str, object]
                 "best_ratio": min(builtin) / min(ringwriter),
                 "median_ratio": statistics.median(b / r for b, r in zip(builtin, ringwriter, strict=True)),
             })
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
     return rows
 
 

@@ -2,17 +2,22 @@
 write(2) calls, counts that the machine's load does not move.
 
 Instructions: each counted file workload runs in a child interpreter under ``valgrind
---tool=callgrind``, once with its ``counted_operations`` and once with 6 times as many;
-the difference of the two totals over the difference of the operations is what one
-operation costs in user space, the interpreter's start-up, the imports and the one-off
-work cancelling out. The child runs with ``PYTHONHASHSEED=0`` (the same dict layouts
-every run) and ``-B`` (no .pyc written by one run and not the other).
+--tool=callgrind``, its ``counted_operations`` and then 6 times as many; the difference
+of the two runs' counts over the difference of their operations is what one operation
+costs in user space, the one-off work of a run (opening and closing a text file, the
+first truncation) cancelling out. callgrind writes its counts out each time the child
+calls ``getppid()``, which it does before each run and after the last (and which
+neither the interpreter's start-up nor the workloads call), so the start-up and the
+exit, which vary by some 100,000 instructions from one process to the next, are left
+out. The child runs with ``PYTHONHASHSEED=0`` (the same dict layouts every run) and
+``-B`` (no .pyc written).
 
 write(2) calls: 8 MB of 80-character lines through each opener under ``strace -c -f``,
 minus a run of no lines, so that only the lines' calls count.
 
 The child is this module run as a script: ``python -B -m ringwriter._cli.counts WORKLOAD
-OPENER OPERATIONS`` runs one file workload once, on a file in a directory of its own.
+OPENER OPERATIONS...`` runs one file workload once per count of operations, in turn, on
+a file in a directory of its own.
 """
 import os
 import re
@@ -22,7 +27,7 @@ import sys
 import tempfile
 from typing import Dict, List, Optional, Sequence
 
-from ringwriter._cli.sinks import scratch_directory
+from ringwriter._cli.sinks import ScratchFile
 from ringwriter._cli.workloads import FILE_WORKLOADS, OPENERS, FileWorkload, Opener
 
 # The longer callgrind run makes this many times the shorter's operations.
@@ -32,7 +37,9 @@ LINES_WORKLOAD = "open('w'): 80-char ASCII lines"
 LINES_FOR_8_MB = 100_000
 WRITE_CALLS = ("write", "writev")
 
-_COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.M)
+_TOTALS = re.compile(r"^totals: (\d+)$", re.M)
+# Where callgrind writes its counts out: the marker the child calls between runs.
+_MARKER_FUNCTION = "getppid"
 
 
 def valgrind_missing() -> Optional[str]:
@@ -45,9 +52,11 @@ def strace_missing() -> Optional[str]:
     return None if shutil.which("strace") else "strace not found: no write(2) counts"
 
 
-def child_command(workload: FileWorkload, opener: Opener, operations: int) -> List[str]:
-    """The interpreter running one workload once, as a list of arguments."""
-    return [sys.executable, "-B", "-m", "ringwriter._cli.counts", workload.name, opener.name, str(operations)]
+def child_command(workload: FileWorkload, opener: Opener, runs: Sequence[int]) -> List[str]:
+    """The interpreter running ``workload`` once per count of operations in ``runs``, as
+    a list of arguments."""
+    return [sys.executable, "-B", "-m", "ringwriter._cli.counts", workload.name, opener.name,
+            *(str(operations) for operations in runs)]
 
 
 def _run_child(wrapper: Sequence[str], command: Sequence[str]) -> "subprocess.CompletedProcess[str]":
@@ -55,27 +64,40 @@ def _run_child(wrapper: Sequence[str], command: Sequence[str]) -> "subprocess.Co
     return subprocess.run([*wrapper, *command], env=environment, check=True, capture_output=True, text=True)
 
 
-def collected_instructions(callgrind_stderr: str) -> int:
-    """The total callgrind reports ("==PID== Collected : N") of the traced process; the
-    last one, should the child have started others."""
-    totals = _COLLECTED.findall(callgrind_stderr)
-    if not totals:
-        raise ValueError(f"no 'Collected' total in callgrind's output:\n{callgrind_stderr}")
-    return int(totals[-1])
+def dump_total(dump: str) -> int:
+    """The instructions of one callgrind dump (its "totals:" line)."""
+    totals = _TOTALS.findall(dump)
+    if len(totals) != 1:
+        raise ValueError(f"expected one 'totals:' line in a callgrind dump, found {len(totals)}")
+    return int(totals[0])
 
 
-def instructions(workload: FileWorkload, opener: Opener, operations: int) -> int:
-    """What callgrind counts for one child running ``operations`` of ``workload``."""
-    callgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--dump-instr=no",
-                 "--collect-atstart=yes"]
-    return collected_instructions(_run_child(callgrind, child_command(workload, opener, operations)).stderr)
+def instructions_of_runs(workload: FileWorkload, opener: Opener, runs: Sequence[int]) -> List[int]:
+    """What callgrind counts for each run of a child making ``runs[i]`` operations of
+    ``workload`` in turn, the child's start-up and exit left out."""
+    with tempfile.TemporaryDirectory(prefix="ringwriter-callgrind-") as directory:
+        out = os.path.join(directory, "callgrind.out")
+        callgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--dump-instr=no",
+                     "--collect-atstart=yes", f"--dump-before={_MARKER_FUNCTION}"]
+        _run_child(callgrind, child_command(workload, opener, runs))
+        # Dump 1 is the start-up, up to the first marker; dump i + 2 is run i, up to the
+        # marker after it; the last file, without a number, is the exit.
+        dumps = sorted((name for name in os.listdir(directory) if name.startswith("callgrind.out.")),
+                       key=lambda name: int(name.rsplit(".", 1)[1]))
+        if len(dumps) != len(runs) + 1:
+            raise RuntimeError(f"callgrind wrote {len(dumps)} dumps for {len(runs)} runs: expected one per "
+                               f"{_MARKER_FUNCTION}() call, {len(runs) + 1}")
+        totals = []
+        for name in dumps[1:]:
+            with open(os.path.join(directory, name)) as dump:
+                totals.append(dump_total(dump.read()))
+        return totals
 
 
 def instructions_per_operation(workload: FileWorkload, opener: Opener, operations: int) -> float:
     """User-space instructions per operation: the difference of a run of ``operations``
     and one of ``LONGER_RUN`` times as many, divided by the operations between them."""
-    shorter = instructions(workload, opener, operations)
-    longer = instructions(workload, opener, operations * LONGER_RUN)
+    shorter, longer = instructions_of_runs(workload, opener, [operations, operations * LONGER_RUN])
     return (longer - shorter) / (operations * (LONGER_RUN - 1))
 
 
@@ -96,7 +118,7 @@ def write_calls(workload: FileWorkload, opener: Opener, operations: int) -> int:
     with tempfile.TemporaryDirectory(prefix="ringwriter-strace-") as directory:
         summary = os.path.join(directory, "summary")
         _run_child(["strace", "-c", "-f", "-e", "trace=" + ",".join(WRITE_CALLS), "-o", summary],
-                   child_command(workload, opener, operations))
+                   child_command(workload, opener, [operations]))
         with open(summary) as table:
             return strace_write_calls(table.read())
 
@@ -147,14 +169,15 @@ def format_write_calls(calls: Dict[str, int], lines: int = LINES_FOR_8_MB) -> st
     return f"write(2) + writev(2) calls for {lines:,} 80-char lines ({lines * 80:,} bytes): {counted}"
 
 
-def _run_once(workload_name: str, opener_name: str, operations: int) -> None:
+def _run_between_markers(workload_name: str, opener_name: str, runs: Sequence[int]) -> None:
     opener = next(opener for opener in OPENERS if opener.name == opener_name)
-    directory = scratch_directory("ringwriter-count-")
-    try:
-        workload_named(workload_name).run(opener.open, os.path.join(directory, "out"), operations)
-    finally:
-        shutil.rmtree(directory)
+    workload = workload_named(workload_name)
+    with ScratchFile() as scratch:
+        for operations in runs:
+            os.getppid()  # the marker: callgrind writes out what came before
+            workload.run(opener.open, scratch.path, operations)
+        os.getppid()
 
 
 if __name__ == "__main__":
-    _run_once(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    _run_between_markers(sys.argv[1], sys.argv[2], [int(operations) for operations in sys.argv[3:]])

@@ -138,9 +138,23 @@ def scratch_parent() -> str:
     return memory if os.path.isdir(memory) and os.access(memory, os.W_OK) else tempfile.gettempdir()
 
 
-def scratch_directory(prefix: str) -> str:
-    """A new directory in ``scratch_parent()``."""
-    return tempfile.mkdtemp(prefix=prefix, dir=scratch_parent())
+class ScratchFile:
+    """A path in a new directory of ``scratch_parent()``, for the file workloads to open;
+    ``close()`` deletes the directory and whatever is in it."""
+
+    def __init__(self) -> None:
+        self._directory = tempfile.mkdtemp(prefix="ringwriter-bench-open-", dir=scratch_parent())
+        self.path = os.path.join(self._directory, "out")
+
+    def close(self) -> None:
+        """Delete the directory."""
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    def __enter__(self) -> "ScratchFile":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def open_sink(target: str, check: bool = False) -> Sink:
