@@ -88,7 +88,7 @@ def test_dump_total_wants_exactly_one_totals_line():
 def test_strace_counts_one_write_per_line_when_line_buffered():
     # The built-in open() with buffering=1 writes each line as it ends: one write(2)
     # per line, a count known without ringwriter.
-    workload = counts.workload_named("open('w'), buffering=1: line-buffered lines")
+    workload = counts.workload_named("open('w', buffering=1): line-buffered lines")
     builtin = OPENERS[0]
     lines = 25
     assert counts.write_calls(workload, builtin, lines) - counts.write_calls(workload, builtin, 0) == lines

@@ -2,15 +2,16 @@
 write(2) calls, counts that the machine's load does not move.
 
 Instructions: each counted file workload runs in a child interpreter under ``valgrind
---tool=callgrind``, its ``counted_operations`` and then 6 times as many; the difference
-of the two runs' counts over the difference of their operations is what one operation
-costs in user space, the one-off work of a run (opening and closing a text file, the
-first truncation) cancelling out. callgrind writes its counts out each time the child
-calls ``getppid()``, which it does before each run and after the last (and which
-neither the interpreter's start-up nor the workloads call), so the start-up and the
-exit, which vary by some 100,000 instructions from one process to the next, are left
-out. The child runs with ``PYTHONHASHSEED=0`` (the same dict layouts every run) and
-``-B`` (no .pyc written).
+--tool=callgrind``: its ``counted_operations``, again, then 6 times as many. The
+difference of the last two runs' counts over the difference of their operations is what
+one operation costs in user space: the work every run does once (opening and closing a
+text file) cancels out, and the first run, not counted, takes the process's one-off
+work (the interpreter specialising the loop, the codec's first lookup, creating the
+file). callgrind writes its counts out each time the child calls ``getppid()``, which
+it does before each run and after the last (and which neither the interpreter's
+start-up nor the workloads call), so the start-up and the exit, which vary by some
+300,000 instructions from one process to the next, are left out. The child runs with
+``PYTHONHASHSEED=0`` (the same dict layouts every run) and ``-B`` (no .pyc written).
 
 write(2) calls: 8 MB of 80-character lines through each opener under ``strace -c -f``,
 minus a run of no lines, so that only the lines' calls count.
@@ -96,8 +97,9 @@ def instructions_of_runs(workload: FileWorkload, opener: Opener, runs: Sequence[
 
 def instructions_per_operation(workload: FileWorkload, opener: Opener, operations: int) -> float:
     """User-space instructions per operation: the difference of a run of ``operations``
-    and one of ``LONGER_RUN`` times as many, divided by the operations between them."""
-    shorter, longer = instructions_of_runs(workload, opener, [operations, operations * LONGER_RUN])
+    and one of ``LONGER_RUN`` times as many, divided by the operations between them,
+    after a first run of ``operations`` that takes the process's one-off work."""
+    _, shorter, longer = instructions_of_runs(workload, opener, [operations, operations, operations * LONGER_RUN])
     return (longer - shorter) / (operations * (LONGER_RUN - 1))
 
 

@@ -65,8 +65,8 @@ def _count(scale: float) -> None:
         print(missing)
     else:
         print(f"user-space instructions per operation (valgrind --tool=callgrind, PYTHONHASHSEED=0): a run of "
-              f"{LONGER_RUN} times the operations minus one of the operations, in one process, its start-up "
-              "and exit left out; ratio: the built-in's over ringwriter's (above 1: ringwriter runs fewer)\n",
+              f"{LONGER_RUN} times the operations minus one of the operations, after a warm-up run, in one "
+              "process, its start-up and exit left out; ratio: the built-in's over ringwriter's (above 1: ringwriter runs fewer)\n",
               flush=True)
         print(format_instruction_table(measure_instructions(scale)))
     missing = strace_missing()
