@@ -91,10 +91,10 @@ def test_strace_counts_one_write_per_line_when_line_buffered():
     workload = counts.workload_named("open('w', buffering=1): line-buffered lines")
     builtin = OPENERS[0]
     lines = 25
-    assert counts.write_calls(workload, builtin, lines) - counts.write_calls(workload, builtin, 0) == lines
+    assert counts.system_calls_per_operation(workload, builtin, lines, counts.WRITE_CALLS) == {"write": 1.0}
 
 
-def test_strace_write_calls_reads_both_rows_of_strace_summary(tmp_path):
+def test_strace_calls_reads_every_row_of_strace_summary():
     summary = """% time     seconds  usecs/call     calls    errors syscall
 ------ ----------- ----------- --------- --------- ----------------
  90.00    0.000900           9       100           write
@@ -102,7 +102,16 @@ def test_strace_write_calls_reads_both_rows_of_strace_summary(tmp_path):
 ------ ----------- ----------- --------- --------- ----------------
 100.00    0.001000           9       110         2 total
 """
-    assert counts.strace_write_calls(summary) == 110
+    assert counts.strace_calls(summary) == {"write": 100, "writev": 10}
+
+
+@needs_strace
+def test_each_file_costs_one_open_and_one_close_through_either_opener():
+    measured = counts.measure_file_system_calls(files=20)
+    assert list(measured) == [workload.name for workload in FILE_WORKLOADS if workload.unit == "file"]
+    for by_opener in measured.values():
+        assert list(by_opener) == [opener.name for opener in OPENERS]
+        assert all(calls["openat"] == calls["close"] == 1 for calls in by_opener.values())
 
 
 # -- the logging benchmark's cases (benchmarks/logging_run.py) ----------------------------

@@ -13,8 +13,10 @@ start-up nor the workloads call), so the start-up and the exit, which vary by so
 300,000 instructions from one process to the next, are left out. The child runs with
 ``PYTHONHASHSEED=0`` (the same dict layouts every run) and ``-B`` (no .pyc written).
 
-write(2) calls: 8 MB of 80-character lines through each opener under ``strace -c -f``,
-minus a run of no lines, so that only the lines' calls count.
+System calls: 8 MB of 80-character lines through each opener under ``strace -c -f``
+(their write(2) and writev(2) calls), and 1,000 files of the workloads of one file per
+operation (every call), each minus a run of no operations, so that only the calls of the
+operations count.
 
 The child is this module run as a script: ``python -B -m ringwriter._cli.counts WORKLOAD
 OPENER OPERATIONS...`` runs one file workload once per count of operations, in turn, on
@@ -37,6 +39,7 @@ LONGER_RUN = 6
 LINES_WORKLOAD = "open('w'): 80-char ASCII lines"
 LINES_FOR_8_MB = 100_000
 WRITE_CALLS = ("write", "writev")
+FILES_FOR_SYSTEM_CALLS = 1_000
 
 _TOTALS = re.compile(r"^totals: (\d+)$", re.M)
 # Where callgrind writes its counts out: the marker the child calls between runs.
@@ -50,7 +53,7 @@ def valgrind_missing() -> Optional[str]:
 
 def strace_missing() -> Optional[str]:
     """Why write(2) calls cannot be counted here, or None when they can."""
-    return None if shutil.which("strace") else "strace not found: no write(2) counts"
+    return None if shutil.which("strace") else "strace not found: no system call counts"
 
 
 def child_command(workload: FileWorkload, opener: Opener, runs: Sequence[int]) -> List[str]:
@@ -103,26 +106,37 @@ def instructions_per_operation(workload: FileWorkload, opener: Opener, operation
     return (longer - shorter) / (operations * (LONGER_RUN - 1))
 
 
-def strace_write_calls(strace_summary: str) -> int:
-    """The write(2) and writev(2) calls in the table that ``strace -c`` prints."""
-    calls = 0
+def strace_calls(strace_summary: str) -> Dict[str, int]:
+    """The calls of each system call in the table that ``strace -c`` prints."""
+    calls = {}
     for line in strace_summary.splitlines():
         fields = line.split()
         # "% time, seconds, usecs/call, calls, [errors,] syscall": calls is the 4th.
-        if len(fields) >= 5 and fields[-1] in WRITE_CALLS and fields[3].isdigit():
-            calls += int(fields[3])
+        if len(fields) >= 5 and fields[3].isdigit() and fields[-1] != "total":
+            calls[fields[-1]] = int(fields[3])
     return calls
 
 
-def write_calls(workload: FileWorkload, opener: Opener, operations: int) -> int:
-    """The write(2) and writev(2) calls of a child running ``operations`` of ``workload``,
-    every process and thread of it."""
+def system_calls(workload: FileWorkload, opener: Opener, operations: int,
+                 traced: Sequence[str] = ()) -> Dict[str, int]:
+    """The system calls (those in ``traced``, or all) of a child running ``operations``
+    of ``workload``, every process and thread of it, by name."""
     with tempfile.TemporaryDirectory(prefix="ringwriter-strace-") as directory:
         summary = os.path.join(directory, "summary")
-        _run_child(["strace", "-c", "-f", "-e", "trace=" + ",".join(WRITE_CALLS), "-o", summary],
-                   child_command(workload, opener, [operations]))
+        only = ["-e", "trace=" + ",".join(traced)] if traced else []
+        _run_child(["strace", "-c", "-f", *only, "-o", summary], child_command(workload, opener, [operations]))
         with open(summary) as table:
-            return strace_write_calls(table.read())
+            return strace_calls(table.read())
+
+
+def system_calls_per_operation(workload: FileWorkload, opener: Opener, operations: int,
+                               traced: Sequence[str] = ()) -> Dict[str, float]:
+    """The system calls one operation of ``workload`` makes, on average over
+    ``operations`` (those of a child making none taken away), by name: the calls that
+    change with the operations only."""
+    run, none = (system_calls(workload, opener, count, traced) for count in (operations, 0))
+    per_operation = {name: (run.get(name, 0) - none.get(name, 0)) / operations for name in {*run, *none}}
+    return {name: calls for name, calls in sorted(per_operation.items()) if calls}
 
 
 def workload_named(name: str) -> FileWorkload:
@@ -150,8 +164,26 @@ def measure_write_calls(lines: int = LINES_FOR_8_MB) -> Dict[str, int]:
     """write(2) and writev(2) calls for ``lines`` 80-character lines through each opener,
     minus those of the same child writing no line."""
     workload = workload_named(LINES_WORKLOAD)
-    return {opener.name: write_calls(workload, opener, lines) - write_calls(workload, opener, 0)
-            for opener in OPENERS}
+
+    def calls(opener: Opener, count: int) -> int:
+        return sum(system_calls(workload, opener, count, WRITE_CALLS).values())
+
+    return {opener.name: calls(opener, lines) - calls(opener, 0) for opener in OPENERS}
+
+
+def measure_file_system_calls(files: int = FILES_FOR_SYSTEM_CALLS) -> Dict[str, Dict[str, Dict[str, int]]]:
+    """Per workload of one file per operation, through each opener: the system calls one
+    file costs, by name (averaged over ``files`` files and rounded: a call made for
+    one file in 100, such as the allocator's, is left out)."""
+    measured: Dict[str, Dict[str, Dict[str, int]]] = {}
+    for workload in FILE_WORKLOADS:
+        if workload.unit == "file":
+            measured[workload.name] = {}
+            for opener in OPENERS:
+                per_file = system_calls_per_operation(workload, opener, files)
+                measured[workload.name][opener.name] = {name: round(calls) for name, calls in per_file.items()
+                                                        if round(calls)}
+    return measured
 
 
 def format_instruction_table(rows: List[Dict[str, object]]) -> str:
@@ -162,6 +194,16 @@ def format_instruction_table(rows: List[Dict[str, object]]) -> str:
     for row in rows:
         lines.append(f"| {row['workload']} (per {row['unit']}) | {row[builtin]:,.0f} | {row[ringwriter]:,.0f} | "
                      f"{row['ratio']:.2f}x |")
+    return "\n".join(lines)
+
+
+def format_file_system_calls(measured: Dict[str, Dict[str, Dict[str, int]]]) -> str:
+    """A line per workload: each opener's system calls per file, in all and by name."""
+    lines = []
+    for workload, by_opener in measured.items():
+        described = "; ".join(f"{opener} {sum(calls.values())} ({', '.join(f'{name} {count}' for name, count in calls.items())})"
+                              for opener, calls in by_opener.items())
+        lines.append(f"system calls per file, {workload}: {described}")
     return "\n".join(lines)
 
 

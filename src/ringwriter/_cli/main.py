@@ -23,7 +23,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                        help="where to time fsync: the file system your data lives on (default: the temp dir)")
     bench.add_argument("--instructions", action="store_true",
                        help="instead of timing, count the open() workloads' instructions per operation "
-                            "(valgrind's callgrind) and the write(2) calls of 8 MB of lines (strace); minutes")
+                            "(valgrind's callgrind), the write(2) calls of 8 MB of lines and the system calls "
+                            "per file (strace); minutes")
     commands.add_parser(
         "demo", help="show what write(), flush() and os.fsync() each do, on a file and a pipe"
     )
@@ -56,9 +57,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _count(scale: float) -> None:
-    from ringwriter._cli.counts import (LONGER_RUN, format_instruction_table, format_write_calls,
-                                        measure_instructions, measure_write_calls, strace_missing,
-                                        valgrind_missing)
+    from ringwriter._cli.counts import (LONGER_RUN, format_file_system_calls, format_instruction_table,
+                                        format_write_calls, measure_file_system_calls, measure_instructions,
+                                        measure_write_calls, strace_missing, valgrind_missing)
 
     missing = valgrind_missing()
     if missing:
@@ -71,4 +72,8 @@ def _count(scale: float) -> None:
         print(format_instruction_table(measure_instructions(scale)))
     missing = strace_missing()
     print()
-    print(missing or format_write_calls(measure_write_calls()))
+    if missing:
+        print(missing)
+    else:
+        print(format_write_calls(measure_write_calls()))
+        print(format_file_system_calls(measure_file_system_calls()))
