@@ -52,7 +52,7 @@ def valgrind_missing() -> Optional[str]:
 
 
 def strace_missing() -> Optional[str]:
-    """Why write(2) calls cannot be counted here, or None when they can."""
+    """Why system calls cannot be counted here, or None when they can."""
     return None if shutil.which("strace") else "strace not found: no system call counts"
 
 
