@@ -34,7 +34,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"ringwriter {__version__}, {platform.python_implementation()} "
               f"{platform.python_version()}, {platform.system()} {platform.machine()}")
         if args.instructions:
-            _count(args.scale)
+            _print_counts(args.scale)
             return 0
         from ringwriter._cli.bench import format_file_table, format_table, measure, measure_files
         from ringwriter._cli.sinks import scratch_parent
@@ -56,7 +56,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     return 0
 
 
-def _count(scale: float) -> None:
+def _print_counts(scale: float) -> None:
     from ringwriter._cli.counts import (LONGER_RUN, format_file_system_calls, format_instruction_table,
                                         format_write_calls, measure_file_system_calls, measure_instructions,
                                         measure_write_calls, strace_missing, valgrind_missing)
