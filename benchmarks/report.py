@@ -3,13 +3,14 @@ Markdown page, the README section and the numbers for results.json.
 
 Ratios are always against io.BufferedWriter in the same run, with the same workload,
 target and buffer size: ``speed-up`` is its time divided by the writer's (above 1 is
-faster), ``syscalls`` the writer's system calls divided by its.
+faster), ``syscalls`` the writer's system calls divided by its. The file workloads have
+a table of their own: ringwriter.open() against the built-in open(), the same way.
 """
 import math
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from common import NOISE_EXPLAINED, first_of_groups, number, ratio, skipped_note, speedup_with_error, table_head
-from ringwriter._cli.workloads import BASELINE, Case, skipped_combinations
+from ringwriter._cli.workloads import BASELINE, BUILTIN_OPEN, OPENERS, Case, FileCase, skipped_combinations
 
 HIGHLIGHTED = "ringwriter"
 
@@ -50,6 +51,69 @@ def summarize(selected: Sequence[Case], times: Dict[str, Tuple[float, float]],
         syscall_ratio = calls / baseline_calls if calls is not None and baseline_calls else None
         rows.append(Row(case, mean * 1e9, stdev * 1e9, speedup, speedup_error, calls, syscall_ratio))
     return rows
+
+
+class FileRow(NamedTuple):
+    """One file workload: each opener's mean and standard deviation (ns per operation), and
+    the built-in's time over ringwriter's with its standard deviation."""
+
+    case: FileCase
+    builtin: Tuple[float, float]
+    ringwriter: Tuple[float, float]
+    speedup: float
+    speedup_error: float
+
+
+def summarize_files(selected: Sequence[FileCase], times: Dict[str, Tuple[float, float]]) -> List[FileRow]:
+    """A row per file workload whose two openers both have times, in workload order."""
+    by_workload: Dict[str, Dict[str, FileCase]] = {}
+    for case in selected:
+        if case.name in times:
+            by_workload.setdefault(case.workload.name, {})[case.opener.name] = case
+    rows = []
+    for openers in by_workload.values():
+        if len(openers) < len(OPENERS):
+            continue
+        builtin, ringwriter = (times[openers[opener.name].name] for opener in OPENERS)
+        speedup, error = speedup_with_error(builtin, ringwriter)
+        rows.append(FileRow(openers[BUILTIN_OPEN], _in_ns(builtin), _in_ns(ringwriter), speedup, error))
+    return rows
+
+
+def _in_ns(seconds: Tuple[float, float]) -> Tuple[float, float]:
+    mean, stdev = seconds
+    return mean * 1e9, stdev * 1e9
+
+
+def file_rows_json(rows: Sequence[FileRow]) -> Dict[str, Dict[str, Any]]:
+    """Every file workload's numbers for results.json, by workload name."""
+    return {row.case.workload.name: {"builtin_ns_per_operation": row.builtin[0], "builtin_stdev_ns": row.builtin[1],
+                                     "ringwriter_ns_per_operation": row.ringwriter[0],
+                                     "ringwriter_stdev_ns": row.ringwriter[1], "speedup": row.speedup,
+                                     "speedup_error": row.speedup_error}
+            for row in rows}
+
+
+FILES_EXPLAINED = (
+    f"The built-in open() against ringwriter.open(), on a path, opening and closing included, in a "
+    f"file on /dev/shm (a tmpfs) where there is one. Speed-up: {BUILTIN_OPEN}'s mean time divided by "
+    f"{OPENERS[1].name}'s (above 1: ringwriter is faster), same run."
+)
+
+
+def file_table(rows: Sequence[FileRow]) -> str:
+    """The file workloads: each opener's time and ringwriter's speed-up."""
+    lines = table_head(["workload (operations per run)"],
+                       [f"{opener.name} ns/op" for opener in OPENERS] + [f"{OPENERS[1].name} speed-up"])
+    for row in rows:
+        workload = f"{row.case.workload.name} ({row.case.operations:,} {row.case.workload.unit}s)"
+        cells = [f"{mean:,.1f} ±{stdev:,.1f}" for mean, stdev in (row.builtin, row.ringwriter)]
+        lines.append(f"| {workload} | {' | '.join(cells)} | **{ratio(row.speedup, row.speedup_error)}** |")
+    return "\n".join(lines)
+
+
+def _file_part(file_rows: Sequence[FileRow]) -> List[str]:
+    return [FILES_EXPLAINED, "", file_table(file_rows), ""] if file_rows else []
 
 
 def rows_json(rows: Sequence[Row]) -> Dict[str, Dict[str, Any]]:
@@ -163,7 +227,8 @@ RATIOS_EXPLAINED = (
 )
 
 
-def results_page(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
+def results_page(header: Sequence[str], rows: Sequence[Row], file_rows: Sequence[FileRow],
+                 zero_copy: Optional[Dict[str, Any]],
                  memory: Optional[Dict[str, Dict[str, Any]]], chart_file: str) -> str:
     """The whole results page: every writer's time, spread and syscalls, the zero-copy
     probe, and memory."""
@@ -172,6 +237,7 @@ def results_page(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional
              f"![speed-up of each writer over io.BufferedWriter]({chart_file})", "",
              RATIOS_EXPLAINED, "", NOISE_EXPLAINED, "", results_table(rows), "",
              *skipped_note(skipped_combinations()),
+             *(["## open() against ringwriter.open()", "", *_file_part(file_rows)] if file_rows else []),
              "## Zero copy and memory growth", "", *facts(zero_copy, memory), ""]
     if memory is not None:
         parts += ["## Memory", "", memory_table(memory), "",
@@ -181,14 +247,15 @@ def results_page(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional
     return "\n".join(parts)
 
 
-def readme_section(header: Sequence[str], rows: Sequence[Row], zero_copy: Optional[Dict[str, Any]],
+def readme_section(header: Sequence[str], rows: Sequence[Row], file_rows: Sequence[FileRow],
+                   zero_copy: Optional[Dict[str, Any]],
                    memory: Optional[Dict[str, Dict[str, Any]]], results_dir: str, chart_file: str) -> str:
     """What goes between the README's result markers: paths relative to the repository."""
     return "\n".join([
         *header, "",
         f"![speed-up of each writer over io.BufferedWriter]({results_dir}/{chart_file})", "",
         summary_table(rows), "", RATIOS_EXPLAINED, "", NOISE_EXPLAINED, "",
-        *skipped_note(skipped_combinations()), *facts(zero_copy, memory), "",
+        *skipped_note(skipped_combinations()), *_file_part(file_rows), *facts(zero_copy, memory), "",
         f"Every writer's ns/op with its standard deviation, the syscalls of each and memory: "
         f"[{results_dir}/results.md]({results_dir}/results.md); the numbers: `{results_dir}/results.json`, "
         f"pyperf's raw data: `{results_dir}/pyperf.json`.",

@@ -2,7 +2,9 @@
 and a pipe, at both buffer sizes, once and tiny, along the path the benchmarks time.
 
 No timing is asserted; what is checked is that each writer left exactly the bytes the
-workload describes. Then the logging benchmark's cases, each once, tiny: every record in
+workload describes, and that ringwriter.open() left the built-in open()'s in every file
+workload. The instruction and write(2) counts are checked on tiny real runs of
+callgrind and strace (skipped without them). Then the logging benchmark's cases, each once, tiny: every record in
 the file (a stack whose module is missing, or which cannot log from several threads, is
 skipped). Needs neither pyperf, matplotlib nor strace.
 """
@@ -16,7 +18,9 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "benchmarks"))
 from logging_workloads import FLOOR, logging_cases, time_records  # noqa: E402
 from ringwriter._cli.sinks import digest_of, open_sink  # noqa: E402
-from ringwriter._cli.workloads import cases, expected_output, time_runs  # noqa: E402
+from ringwriter._cli import counts  # noqa: E402
+from ringwriter._cli.workloads import (BUILTIN_OPEN, FILE_WORKLOADS, OPENERS, cases, expected_output,  # noqa: E402
+                                       file_cases, time_file_runs, time_runs)
 
 # Small enough to be quick, large enough that every buffer fills and wraps more than
 # once (random payloads reach 16 KiB, writelines calls 32 KB).
@@ -35,6 +39,79 @@ def test_case_writes_exactly_the_workload(case):
 def test_a_tiny_run_still_overflows_the_largest_buffer():
     largest = max(case.buffer_size for case in CASES)
     assert all(len(expected_output(case)) > 2 * largest for case in CASES)
+
+
+# -- the file workloads: the built-in open() against ringwriter.open() ------------------
+FILE_CASES = list(file_cases(scale=TINY))
+
+
+@pytest.mark.parametrize("workload", FILE_WORKLOADS, ids=[workload.name for workload in FILE_WORKLOADS])
+def test_file_workload_leaves_the_builtins_bytes(workload, tmp_path):
+    left = {}
+    for case in FILE_CASES:
+        if case.workload is workload:
+            path = str(tmp_path / case.opener.name)
+            time_file_runs(case, path, runs=2)  # the second run finds the first's file gone
+            left[case.opener.name] = pathlib.Path(path).read_bytes()
+    assert set(left) == {opener.name for opener in OPENERS}
+    assert len(left[BUILTIN_OPEN]) >= 100
+    assert all(written == left[BUILTIN_OPEN] for written in left.values())
+
+
+def test_every_file_workload_runs_through_both_openers():
+    assert [(case.workload.name, case.opener.name) for case in FILE_CASES] == [
+        (workload.name, opener.name) for workload in FILE_WORKLOADS for opener in OPENERS]
+
+
+needs_valgrind = pytest.mark.skipif(counts.valgrind_missing() is not None, reason="valgrind not installed")
+needs_strace = pytest.mark.skipif(counts.strace_missing() is not None, reason="strace not installed")
+
+
+@needs_valgrind
+def test_callgrind_counts_each_run_apart_from_the_start_up():
+    workload = counts.workload_named("open('wb'), 100 B write, close")
+    none, shorter, longer = counts.instructions_of_runs(workload, OPENERS[1], [0, 20, 20 * counts.LONGER_RUN])
+    # A run of no files is next to nothing beside the interpreter's start-up (tens of
+    # millions), which the dumps leave out; an open(), a write and a close() run through
+    # thousands of instructions.
+    assert 0 < none < 100_000
+    assert 2_000 < (longer - shorter) / (20 * (counts.LONGER_RUN - 1)) < 200_000
+
+
+def test_dump_total_wants_exactly_one_totals_line():
+    assert counts.dump_total("events: Ir\nsummary: 12\ntotals: 12\n") == 12
+    with pytest.raises(ValueError, match="totals"):
+        counts.dump_total("events: Ir\n")
+
+
+@needs_strace
+def test_strace_counts_one_write_per_line_when_line_buffered():
+    # The built-in open() with buffering=1 writes each line as it ends: one write(2)
+    # per line, a count known without ringwriter.
+    workload = counts.workload_named("open('w', buffering=1): line-buffered lines")
+    builtin = OPENERS[0]
+    lines = 25
+    assert counts.system_calls_per_operation(workload, builtin, lines, counts.WRITE_CALLS) == {"write": 1.0}
+
+
+def test_strace_calls_reads_every_row_of_strace_summary():
+    summary = """% time     seconds  usecs/call     calls    errors syscall
+------ ----------- ----------- --------- --------- ----------------
+ 90.00    0.000900           9       100           write
+ 10.00    0.000100          10        10         2 writev
+------ ----------- ----------- --------- --------- ----------------
+100.00    0.001000           9       110         2 total
+"""
+    assert counts.strace_calls(summary) == {"write": 100, "writev": 10}
+
+
+@needs_strace
+def test_each_file_costs_one_open_and_one_close_through_either_opener():
+    measured = counts.measure_file_system_calls(files=20)
+    assert list(measured) == [workload.name for workload in FILE_WORKLOADS if workload.unit == "file"]
+    for by_opener in measured.values():
+        assert list(by_opener) == [opener.name for opener in OPENERS]
+        assert all(calls["openat"] == calls["close"] == 1 for calls in by_opener.values())
 
 
 # -- the logging benchmark's cases (benchmarks/logging_run.py) ----------------------------

@@ -5,12 +5,18 @@ regular file in a temporary directory with the default buffer size, in this proc
 with nothing to install. The two writers take turns within every repetition (so a noisy
 neighbour hurts both alike) and the best repetition counts. The number that matters is
 the ratio, not the nanoseconds. ``benchmarks/run.py`` is the full, pyperf-based run.
+
+``measure_files()`` does the same for the file workloads, the built-in ``open()`` against
+``ringwriter.open()``, on a tmpfs where there is one, and gives the median ratio of the
+repetitions beside the best one's.
 """
 import io
+import statistics
 from typing import Dict, List
 
-from ringwriter._cli.sinks import FileSink
-from ringwriter._cli.workloads import BASELINE, IMPLEMENTATIONS, Case, cases, time_runs
+from ringwriter._cli.sinks import FileSink, ScratchFile
+from ringwriter._cli.workloads import (BASELINE, BUILTIN_OPEN, IMPLEMENTATIONS, OPENERS, Case, file_cases, cases,
+                                       time_file_runs, time_runs)
 
 QUICK_IMPLEMENTATIONS = tuple(
     implementation for implementation in IMPLEMENTATIONS
@@ -58,5 +64,45 @@ def format_table(rows: List[Dict[str, object]]) -> str:
         lines.append(
             f"| {row['workload']} | {row['implementation']} | "
             f"{row['ns_per_op']:,.0f} | {row['speedup_vs_io']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def measure_files(repeat: int = 5, scale: float = 1.0) -> List[Dict[str, object]]:
+    """Per file workload: the best ns/op through each opener over ``repeat`` repetitions,
+    the openers in turn within each, and the built-in's over ringwriter's (above 1:
+    ringwriter is faster), from the best times and as the median of the repetitions'."""
+    rows: List[Dict[str, object]] = []
+    ringwriter_name = OPENERS[1].name
+    with ScratchFile() as scratch:
+        all_cases = list(file_cases(scale))
+        for builtin_case, ringwriter_case in zip(all_cases[::2], all_cases[1::2], strict=True):
+            times: Dict[str, List[float]] = {BUILTIN_OPEN: [], ringwriter_name: []}
+            for _ in range(repeat):
+                for case in (builtin_case, ringwriter_case):
+                    times[case.opener.name].append(time_file_runs(case, scratch.path, runs=1) * 1e9 / case.operations)
+            builtin, ringwriter = times[BUILTIN_OPEN], times[ringwriter_name]
+            rows.append({
+                "workload": builtin_case.workload.name,
+                "unit": builtin_case.workload.unit,
+                "builtin_ns_per_op": min(builtin),
+                "ringwriter_ns_per_op": min(ringwriter),
+                "best_ratio": min(builtin) / min(ringwriter),
+                "median_ratio": statistics.median(b / r for b, r in zip(builtin, ringwriter, strict=True)),
+            })
+    return rows
+
+
+def format_file_table(rows: List[Dict[str, object]]) -> str:
+    """A Markdown table: ns per operation through each opener and the built-in's over
+    ringwriter's."""
+    lines = [
+        f"| workload | {BUILTIN_OPEN} ns/op | {OPENERS[1].name} ns/op | ratio, best | ratio, median |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['workload']} (per {row['unit']}) | {row['builtin_ns_per_op']:,.0f} | "
+            f"{row['ringwriter_ns_per_op']:,.0f} | {row['best_ratio']:.2f}x | {row['median_ratio']:.2f}x |"
         )
     return "\n".join(lines)

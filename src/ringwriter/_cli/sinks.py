@@ -129,6 +129,34 @@ class PipeSink(Sink):
             self.received = (int(count), digest)
 
 
+def scratch_parent() -> str:
+    """Where the file workloads' files go: /dev/shm where there is one (a tmpfs, Linux),
+    so that what is timed is the writers' and the kernel's work, not the disk's (opening
+    a file again with "w" truncates it, and ext4 then writes it back on close);
+    elsewhere the temporary directory."""
+    memory = "/dev/shm"
+    return memory if os.path.isdir(memory) and os.access(memory, os.W_OK) else tempfile.gettempdir()
+
+
+class ScratchFile:
+    """A path in a new directory of ``scratch_parent()``, for the file workloads to open;
+    ``close()`` deletes the directory and whatever is in it."""
+
+    def __init__(self) -> None:
+        self._directory = tempfile.mkdtemp(prefix="ringwriter-bench-open-", dir=scratch_parent())
+        self.path = os.path.join(self._directory, "out")
+
+    def close(self) -> None:
+        """Delete the directory."""
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    def __enter__(self) -> "ScratchFile":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def open_sink(target: str, check: bool = False) -> Sink:
     """A sink for ``target``, "file" or "pipe"."""
     if target == "file":
