@@ -1408,3 +1408,19 @@ def test_buffer_exports_released(Writer, tmp_path, raw_kind, how):
 
     trace, data = same(Writer, scenario)
     assert ("close mmap", "ok", None) in trace and ("resize large", "ok", None) in trace
+
+
+def test_seekable_over_descriptors(AnyWriter, tmp_path):
+    """seekable() of a file, of a pipe, and once the FileIO was closed under the writer
+    (ringwriter answers a descriptor's from its first lseek, as FileIO caches it)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    answers = []
+    for raw in (io.FileIO(tmp_path / "file", "w"), io.FileIO(write_end, "w")):
+        writer = AnyWriter(raw)
+        answers.append(writer.seekable())
+        raw.close()
+        with pytest.raises(ValueError) as closed:
+            writer.seekable()
+        answers.append(str(closed.value))
+    assert answers == [True, "I/O operation on closed file", False, "I/O operation on closed file"]

@@ -27,6 +27,7 @@ static long long ringwriter_tell(int fd) { return (long long)lseek(fd, 0, SEEK_C
    write(2) with O_APPEND lands whole), RINGWRITER_FD_FIFO (a pipe or FIFO),
    RINGWRITER_FD_OTHER (a socket, a tty, a device), or -1 with errno set. Read in C so
    that a test mocking os.fstat does not change what the writer is. */
+#define RINGWRITER_FD_UNASKED (-2)  /* not yet asked: the writers ask when first needed */
 #define RINGWRITER_FD_OTHER 0
 #define RINGWRITER_FD_REGULAR 1
 #define RINGWRITER_FD_FIFO 2

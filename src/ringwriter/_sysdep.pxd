@@ -10,6 +10,7 @@ cdef extern from "_sysdep.h":
         size_t iov_len
     Py_ssize_t ringwriter_writev(int fd, const iovec *iov, int n) nogil
     long long ringwriter_tell(int fd)
+    int RINGWRITER_FD_UNASKED
     int RINGWRITER_FD_OTHER
     int RINGWRITER_FD_REGULAR
     int RINGWRITER_FD_FIFO

@@ -8,7 +8,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.object cimport PyObject
 
 from ringwriter._ring cimport Ring, ring_append, ring_consume, ring_extend, ring_free_linear
-from ringwriter._sysdep cimport RINGWRITER_FILEIO_FD, instance_sets, iovec
+from ringwriter._sysdep cimport RINGWRITER_FD_UNASKED, RINGWRITER_FILEIO_FD, instance_sets, iovec, ringwriter_fd_kind
 
 
 cdef extern from "pythread.h":
@@ -34,8 +34,10 @@ cdef class BufferedWriter:
     cdef object _raw
     cdef bint _detached
     cdef bint _fd_path
-    cdef bint _fd_is_pipe
-    cdef bint _fd_is_regular
+    # ringwriter_fd_kind() of the descriptor, asked when first needed (UNASKED before):
+    # a file that is opened, written once and closed never needs it.
+    cdef int _fd_kind
+    cdef bint _fd_seekable
     cdef bint _finalizing
     cdef Ring _ring
     # The largest write that may be buffered rather than written through: the whole
@@ -112,6 +114,12 @@ cdef class BufferedWriter:
         PyThread_release_lock(self._lock)
 
     # the ring
+    @cython.final
+    cdef inline int _descriptor_kind(self) noexcept:
+        if self._fd_kind == RINGWRITER_FD_UNASKED:
+            self._fd_kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(self._raw))
+        return self._fd_kind
+
     @cython.final
     cdef inline Py_ssize_t _room(self) noexcept:
         """Bytes that may be added to the ring (wrapping past its end) before it must be

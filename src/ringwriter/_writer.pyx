@@ -267,13 +267,11 @@ cdef class BufferedWriter:
         # An exact FileIO's descriptor is its fileno() (-1 once closed, which writable()
         # has already refused).
         self._fd_path = RINGWRITER_FD_PATH and type(raw) is _FileIO and RINGWRITER_FILEIO_FD(raw) >= 0
-        kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(raw)) if self._fd_path else -1
-        self._fd_is_pipe = kind == RINGWRITER_FD_FIFO
-        self._fd_is_regular = kind == RINGWRITER_FD_REGULAR
+        self._fd_kind = RINGWRITER_FD_UNASKED
         # The stdlib asks the raw's position once here, and ignores a failure (on the fd
-        # path FileIO.tell is this lseek).
+        # path FileIO.tell is this lseek, whose success FileIO keeps as its seekable()).
         if self._fd_path:
-            ringwriter_tell(RINGWRITER_FILEIO_FD(raw))
+            self._fd_seekable = ringwriter_tell(RINGWRITER_FILEIO_FD(raw)) >= 0
         else:
             try:
                 self._raw.tell()
@@ -435,7 +433,7 @@ cdef class BufferedWriter:
                 # A short write may mean a signal arrived: run its handler before
                 # blocking again, as the stdlib does.
                 PyErr_CheckSignals()
-            if self._fd_is_pipe and self._ring.count > 0 and remaining < self._ring.size:
+            if self._ring.count > 0 and remaining < self._ring.size and self._descriptor_kind() == RINGWRITER_FD_FIFO:
                 accepted = self._room()
                 self._append(data + taken, accepted)
                 taken += accepted
@@ -527,7 +525,7 @@ cdef class BufferedWriter:
         written up to a call of ``_end_record()``. Returns whether it applies (not over a
         regular file, whose O_APPEND writes land whole, nor a raw without a descriptor)."""
         self._check_usable()
-        if not self._fd_path or self._fd_is_regular or limit <= 0:
+        if not self._fd_path or limit <= 0 or self._descriptor_kind() == RINGWRITER_FD_REGULAR:
             return False
         self._enter()
         try:
@@ -780,6 +778,8 @@ cdef class BufferedWriter:
     def seekable(self):
         """Whether the raw stream supports seek()."""
         self._check_usable()
+        if self._fd_path and RINGWRITER_FILEIO_FD(self._raw) >= 0:
+            return self._fd_seekable  # what FileIO.seekable() answers after that first tell
         return self._raw.seekable()
 
     def readable(self):
