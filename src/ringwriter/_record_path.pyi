@@ -21,3 +21,15 @@ def write_record(handler: logging.Handler, record: logging.LogRecord) -> None:
 
 def at_flush_level(record: logging.LogRecord, flush_level: int) -> bool:
     """Whether ``record`` is at ``flush_level`` or above."""
+
+class JsonLibrary:
+    """What the probe found true of the running python-json-logger: its JsonFormatter
+    and JsonEncoder, whether ``add_fields`` applies ``defaults`` and whether a dict
+    message is copied before ``exc_info`` is added."""
+
+    def __init__(self, formatter_class: type, encoder_class: type, applies_defaults: bool,
+                 copies_message: bool) -> None: ...
+
+def render_json_record(library: JsonLibrary, formatter: logging.Formatter, record: logging.LogRecord) -> str:
+    """``formatter.format(record)`` as the compiled JsonFormatter renderer makes it,
+    raising where the handlers would let the formatter format."""
