@@ -459,8 +459,12 @@ _values = st.recursive(
 )
 
 
+_RECORD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_extra_names = st.text().filter(lambda key: key not in _RECORD_ATTRIBUTES)
+
+
 @settings(max_examples=300, deadline=None)
-@given(extras=st.dictionaries(st.text(), _values, max_size=6), message=_values, ensure_ascii=st.booleans(),
+@given(extras=st.dictionaries(_extra_names, _values, max_size=6), message=_values, ensure_ascii=st.booleans(),
        indent=st.sampled_from([None, 0, 2, "\t"]))
 def test_any_value_is_encoded_as_json_dumps_encodes_it(extras, message, ensure_ascii, indent):
     formatter = JsonFormatter(json_ensure_ascii=ensure_ascii, json_indent=indent)
