@@ -528,6 +528,7 @@ cdef class JsonFormatting:
             log_data[renames.get(key, key)] = value
         for key, value in message_dict.items():
             log_data[renames.get(key, key)] = value
+        cdef bint renaming = len(renames) != 0
         for key, value in values.items():
             if key in skip:
                 continue
@@ -536,7 +537,7 @@ cdef class JsonFormatting:
                     continue
             elif hasattr(key, "startswith") and key.startswith("_"):
                 continue
-            log_data[renames.get(key, key)] = value
+            log_data[renames.get(key, key) if renaming else key] = value
         timestamp = _read(formatter, attributes, facts, "timestamp")
         if timestamp:
             key = timestamp if isinstance(timestamp, str) else "timestamp"
