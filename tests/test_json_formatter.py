@@ -13,6 +13,7 @@ The cases include those of python-json-logger's own tests/test_formatters.py tha
 byte comparison applies to (the formats, renames, defaults, static fields, dict
 messages, extras, exceptions, the types its JsonEncoder encodes, ensure_ascii).
 """
+import collections
 import dataclasses
 import datetime
 import decimal
@@ -71,6 +72,18 @@ class TextLike(str):
     pass
 
 
+Pair = collections.namedtuple("Pair", "left right")
+
+
+class Items(list):
+    pass
+
+
+class Reversed(list):
+    def __iter__(self):
+        return reversed(self)
+
+
 try:
     raise ValueError("static")
 except ValueError as error:
@@ -82,8 +95,9 @@ EVERY_TYPE = {
     "int": 7, "negative": -3, "big": 2**70, "bool_true": True, "bool_false": False, "none": None,
     "float": 0.1, "float_int": 3.0, "tiny": 5e-324, "huge": 1e300, "negative_zero": -0.0,
     "nan": math.nan, "inf": math.inf, "neg_inf": -math.inf,
-    "list": [1, "a", None, [], {}], "tuple": (1, (2, 3)), "dict": {"a": {"b": [True]}},
-    "odd_keys": {1: "int", 2.5: "float", True: "bool", None: "none", "é": "unicode", AWKWARD_TEXT: 1},
+    "list": [1, "a", None, [], {}], "tuple": (1, (2, 3)), "namedtuple": Pair(1, "b"), "list_subclass": Items([0]),
+    "dict": {"a": {"b": [True]}}, "dict_subclass": collections.OrderedDict(b=1, a=2),
+    "odd_keys": {1: "int", 2.5: "float", False: "bool", None: "none", "é": "unicode", AWKWARD_TEXT: 1},
     "datetime": datetime.datetime(2024, 5, 5, 16, 45, 30, 100),
     "aware": datetime.datetime(2024, 5, 5, 16, 45, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=10))),
     "date": datetime.date(2024, 5, 5), "time": datetime.time(16, 45, 30, 100),
@@ -439,6 +453,14 @@ def test_a_cycle_and_a_deep_nesting_are_left_to_json(tmp_path):
     assert observe(tmp_path, JsonFormatter, scenario) == 3
 
 
+def test_a_sequence_iterating_its_own_way_is_left_to_json(tmp_path):
+    """_json.c reads a list's items; json's pure-Python encoder (an indent) iterates it."""
+    for indent in (None, 2):
+        (tmp_path / str(indent)).mkdir()
+        assert observe(tmp_path / str(indent), lambda: JsonFormatter(json_indent=indent),
+                       lambda log: log.info("x", extra={"backwards": Reversed([1, 2, 3])})) == 1
+
+
 def test_an_error_in_the_default_is_the_librarys(tmp_path):
     def refuse(value):
         raise TypeError(f"refused {type(value).__name__}")
@@ -468,7 +490,7 @@ _extra_names = st.text().filter(lambda key: key not in _RECORD_ATTRIBUTES)
        indent=st.sampled_from([None, 0, 2, "\t"]))
 def test_any_value_is_encoded_as_json_dumps_encodes_it(extras, message, ensure_ascii, indent):
     formatter = JsonFormatter(json_ensure_ascii=ensure_ascii, json_indent=indent)
-    args = dict(name="n", level=20, pathname="p.py", lineno=1, msg="%s", args=(message,), exc_info=None)
+    args = {"name": "n", "level": 20, "pathname": "p.py", "lineno": 1, "msg": "%s", "args": (message,), "exc_info": None}
     expected_record, record = logging.LogRecord(**args), logging.LogRecord(**args)
     for made in (expected_record, record):
         made.__dict__.update(extras)

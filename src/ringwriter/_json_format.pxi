@@ -27,11 +27,9 @@ cdef extern from "Python.h":
     int PyUnicode_KIND(object text)
     void *PyUnicode_DATA(object text)
     uint32_t PyUnicode_READ(int kind, void *data, Py_ssize_t index)
-    bint PyUnicode_IS_ASCII(object text)
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
-    int PyUnicode_1BYTE_KIND
     bint PyLong_Check(object value)
     bint PyFloat_Check(object value)
     bint PyList_Check(object value)
@@ -298,6 +296,10 @@ cdef int _put_value(_Output *out, _Encoding encoding, value, int level, int dept
     if PyFloat_Check(value):
         return _put_float(out, value)
     if PyList_Check(value) or PyTuple_Check(value):
+        if type(value) is not list and type(value) is not tuple and (
+                type(value).__iter__ is not list.__iter__ and type(value).__iter__ is not tuple.__iter__):
+            # _json.c reads the items, json's pure-Python encoder (an indent) iterates
+            raise TypeError("left to json")
         return _put_list(out, encoding, value, level, depth)
     if PyDict_Check(value):
         return _put_dict(out, encoding, value, level, depth)
@@ -305,12 +307,11 @@ cdef int _put_value(_Output *out, _Encoding encoding, value, int level, int dept
 
 
 cdef int _put_list(_Output *out, _Encoding encoding, sequence, int level, int depth) except -1:
-    cdef list items = list(sequence)
-    if not items:
+    if not sequence:
         return _put_ascii(out, b"[]", 2)
     _put_ascii(out, b"[", 1)
     cdef bint first = True
-    for item in items:
+    for item in sequence:
         if not first:
             _put_separator(out, encoding)
         if encoding.indent is not None:
