@@ -375,9 +375,8 @@ def _sorted_dumps(*args, **kwargs):
 
 
 def _library_formatter(module_name, class_name):
-    module = pytest.importorskip(module_name)
-    pytest.importorskip(module_name.rsplit(".", 1)[1])  # orjson or msgspec itself
-    return getattr(module, class_name)
+    pytest.importorskip(module_name.rsplit(".", 1)[1])  # orjson or msgspec itself, which the module needs
+    return getattr(pytest.importorskip(module_name), class_name)
 
 
 # What these serializers refuse in EVERY_TYPE (mixed key types to sort; orjson and msgspec

@@ -27,6 +27,7 @@ cdef extern from "Python.h":
     int PyUnicode_KIND(object text)
     void *PyUnicode_DATA(object text)
     uint32_t PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    uint32_t PyUnicode_READ_CHAR(object text, Py_ssize_t index)
     Py_ssize_t PyUnicode_GET_LENGTH(object text)
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_4BYTE_KIND
@@ -534,7 +535,7 @@ cdef class JsonFormatting:
             if key in skip:
                 continue
             if type(key) is str:
-                if (<str>key).startswith("_"):
+                if PyUnicode_GET_LENGTH(key) and PyUnicode_READ_CHAR(key, 0) == 95:  # startswith("_")
                     continue
             elif hasattr(key, "startswith") and key.startswith("_"):
                 continue
