@@ -41,6 +41,7 @@ cdef extern from "Python.h":
     char *PyOS_double_to_string(double value, char format_code, int precision, int flags, int *kind) except NULL
     int Py_DTSF_ADD_DOT_0
     list PyMapping_Items(object mapping)
+    bint PyDict_Next(object mapping, Py_ssize_t *position, PyObject **key, PyObject **value)
 
 cdef extern from "<math.h>":
     bint isfinite(double value) nogil
@@ -366,10 +367,6 @@ cdef int _put_item(_Output *out, _Encoding encoding, key, value, int level, int 
         _put_ascii(out, b"\"", 1)
     _put_ascii(out, b": ", 2)
     return _put_value(out, encoding, value, level + 1, depth + 1)
-
-
-cdef extern from "Python.h":
-    bint PyDict_Next(object mapping, Py_ssize_t *position, PyObject **key, PyObject **value)
 
 
 # -- the formatter -----------------------------------------------------------------------

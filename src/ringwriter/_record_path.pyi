@@ -14,7 +14,8 @@ def handle(handler: logging.Handler, record: logging.LogRecord) -> Any:
     """``logging.Handler.handle``, a file handler's own emit run in C."""
 
 def format_record(handler: logging.Handler, record: logging.LogRecord) -> str:
-    """``logging.Handler.format``, compiled for a plain ``%``-style Formatter."""
+    """``logging.Handler.format``, compiled for a plain ``%``-style Formatter and for
+    python-json-logger's JsonFormatter."""
 
 def write_record(handler: logging.Handler, record: logging.LogRecord) -> None:
     """Write one formatted record to ``handler.stream`` and apply the flush policy."""

@@ -19,7 +19,9 @@ side effects are ``logging.Formatter.format``'s: ``record.message`` and
 because the operations that raise are the same (``msg % args``, ``str()`` of the
 message, the converter, ``strftime``). When a field cannot be rendered (a missing key, a
 conversion the value refuses), the stdlib's ``formatMessage`` formats the record and
-raises its own error. Any other formatter or style formats the record itself.
+raises its own error. python-json-logger's JsonFormatter is rendered by
+_json_format.pxi (included below). Any other formatter or style formats the record
+itself.
 
 Attributes are read from an object's ``__dict__`` when its class has no data descriptor
 of that name (then the instance's value is what ``getattr`` returns), and what is true of
@@ -528,7 +530,8 @@ cdef int _emit_to_file(handler, dict attributes, RecordFormatting path, record) 
 
 def format_record(handler, record):
     """``logging.Handler.format``: the text the handler's formatter makes of ``record``
-    (compiled for a plain ``logging.Formatter`` with a ``%``-style format)."""
+    (compiled for a plain ``logging.Formatter`` with a ``%``-style format, and for
+    python-json-logger's JsonFormatter)."""
     return (<RecordFormatting>handler._formatting)._format(handler, record, None)
 
 
