@@ -22,6 +22,14 @@ once, a record made, its bytes copied; what no logging stack can go below.
 Writes ``benchmarks/results/cpython-3.X/logging-knobs.md`` and ``.json``;
 ``--update-readme`` also puts the table in the README's section for this Python.
 Takes about 4 minutes on 2 cores (1 without instructions).
+
+``--json``: the same, for JSON lines (``JSON_SUITE``): "request %d served in %.3f ms"
+with two extras, through python-json-logger's JsonFormatter, OrjsonFormatter and
+MsgspecFormatter (``JSON_FORMAT``) on ``logging.FileHandler`` and on
+``ringwriter.handlers.FileHandler``, with the stdlib's logger and with
+``ringwriter.records.install()``; the speed-ups are over ``logging.FileHandler`` with
+JsonFormatter. A formatter whose module is missing is left out. Writes
+``logging-json.md`` and ``.json``.
 """
 import argparse
 import io
@@ -33,7 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Any, Callable, Dict, List, NamedTuple, Optional
+from importlib import import_module
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import ringwriter
 import ringwriter.handlers
@@ -67,6 +76,13 @@ BASELINE = "logging.FileHandler"
 # What each handler's speed-up is taken against: the stdlib's handler of its kind.
 COUNTERPART = {"ringwriter.handlers.FileHandler": "logging.FileHandler",
                "ringwriter.handlers.StreamHandler": "logging.StreamHandler"}
+JSON_FORMAT = FORMAT
+# python-json-logger's formatters: the module and class, and the module each needs.
+JSON_FORMATTERS = {
+    "JsonFormatter": ("pythonjsonlogger.json", "JsonFormatter", "pythonjsonlogger"),
+    "OrjsonFormatter": ("pythonjsonlogger.orjson", "OrjsonFormatter", "orjson"),
+    "MsgspecFormatter": ("pythonjsonlogger.msgspec", "MsgspecFormatter", "msgspec"),
+}
 
 
 def _switches_off() -> None:
@@ -93,6 +109,20 @@ class Configuration(NamedTuple):
     apply: Callable[[], None]
 
 
+class Suite(NamedTuple):
+    """One table: its configurations and handlers (each made with its formatter set),
+    the one logging call each record is, the column the speed-ups are over and where
+    the results go."""
+
+    name: str
+    configurations: Tuple[Configuration, ...]
+    handlers: Dict[str, Callable[[str], logging.Handler]]
+    log: Callable[[Callable[..., Any]], None]
+    baseline: str
+    results: str
+    readme_kind: str
+
+
 CONFIGURATIONS = (
     Configuration("stdlib defaults", lambda: None),
     Configuration("logThreads, logProcesses, logMultiprocessing, logAsyncioTasks = False", _switches_off),
@@ -103,8 +133,55 @@ CONFIGURATIONS = (
 )
 
 
+def _formatted(make_handler: Callable[[str], logging.Handler],
+               make_formatter: Callable[[], logging.Formatter]) -> Callable[[str], logging.Handler]:
+    def make(path: str) -> logging.Handler:
+        handler = make_handler(path)
+        handler.setFormatter(make_formatter())
+        return handler
+
+    return make
+
+
+def _json_formatter(name: str) -> Callable[[], logging.Formatter]:
+    module, class_name, _ = JSON_FORMATTERS[name]
+    return lambda: getattr(import_module(module), class_name)(JSON_FORMAT)
+
+
+def _available(required: str) -> bool:
+    try:
+        import_module(required)
+    except ImportError:
+        return False
+    return True
+
+
+def _json_handlers() -> Dict[str, Callable[[str], logging.Handler]]:
+    handlers = {"no-op handler (floor)": _formatted(lambda path: NoOpHandler(), _json_formatter("JsonFormatter"))}
+    for formatter, (_, _, required) in JSON_FORMATTERS.items():
+        if _available(required):
+            for name in ("logging.FileHandler", "ringwriter.handlers.FileHandler"):
+                handlers[f"{name} + {formatter}"] = _formatted(HANDLERS[name], _json_formatter(formatter))
+    return handlers
+
+
+def _log_plain(info: Callable[..., Any]) -> None:
+    info("user %s did %d things", "alice", 42)
+
+
+def _log_request(info: Callable[..., Any]) -> None:
+    info("request %d served in %.3f ms", 1234, 1.5, extra={"path": "/api/v1/items", "status": 200})
+
+
+SUITE = Suite("plain", CONFIGURATIONS, {name: _formatted(make, lambda: logging.Formatter(FORMAT))
+                                        for name, make in HANDLERS.items()},
+              _log_plain, BASELINE, "logging-knobs", README_KIND)
+JSON_SUITE = Suite("json", (CONFIGURATIONS[0], CONFIGURATIONS[-1]), _json_handlers() if _available("pythonjsonlogger")
+                   else {}, _log_request, f"{BASELINE} + JsonFormatter", "logging-json", "logging json")
+SUITES = {suite.name: suite for suite in (SUITE, JSON_SUITE)}
+
+
 def _logger_with(handler: logging.Handler) -> logging.Logger:
-    handler.setFormatter(logging.Formatter(FORMAT))
     logger = logging.getLogger("app")
     logger.propagate = False
     logger.setLevel(logging.INFO)
@@ -112,16 +189,20 @@ def _logger_with(handler: logging.Handler) -> logging.Logger:
     return logger
 
 
-def run_worker(configuration: str, handler: str, records: int) -> float:
+def run_worker(suite: Suite, configuration: str, handler: str, records: int) -> float:
     """Set up one configuration and handler, log ``records`` records; the seconds taken."""
-    next(c for c in CONFIGURATIONS if c.name == configuration).apply()
+    next(c for c in suite.configurations if c.name == configuration).apply()
     directory = tempfile.mkdtemp()
     try:
-        made = HANDLERS[handler](os.path.join(directory, "app.log"))
+        made = suite.handlers[handler](os.path.join(directory, "app.log"))
         info = _logger_with(made).info
+        log = suite.log
+        # Outside the timing: ringwriter's first JsonFormatter record runs the probe (once
+        # per process, some 70 records formatted by the library and by the renderer).
+        made.format(logging.makeLogRecord({"msg": "before the clock"}))
         start = time.perf_counter()
         for _ in range(records):
-            info("user %s did %d things", "alice", 42)
+            log(info)
         made.close()  # the buffered handler's last write belongs to its cost
         return time.perf_counter() - start
     finally:
@@ -169,8 +250,8 @@ FLOOR_STEPS: Dict[str, Callable[[int], float]] = {
 FLOOR_SUM = list(FLOOR_STEPS)[1:]
 
 
-def _worker_command(configuration: str, handler: str, records: int) -> List[str]:
-    return [sys.executable, os.path.abspath(__file__), "--worker", configuration, handler, str(records)]
+def _worker_command(suite: Suite, configuration: str, handler: str, records: int) -> List[str]:
+    return [sys.executable, os.path.abspath(__file__), "--worker", suite.name, configuration, handler, str(records)]
 
 
 def _floor_command(step: str, records: int) -> List[str]:
@@ -194,27 +275,29 @@ def measure_instructions(command: Callable[[int], List[str]]) -> float:
     return (counts[1] - counts[0]) / (INSTRUCTION_RECORDS[1] - INSTRUCTION_RECORDS[0])
 
 
-def _pair(configuration: str, handler: str) -> Callable[[int], List[str]]:
-    return lambda records: _worker_command(configuration, handler, records)
+def _pair(suite: Suite, configuration: str, handler: str) -> Callable[[int], List[str]]:
+    return lambda records: _worker_command(suite, configuration, handler, records)
 
 
 def _step(name: str) -> Callable[[int], List[str]]:
     return lambda records: _floor_command(name, records)
 
 
-def table(times: Dict[str, Dict[str, float]], instructions: Optional[Dict[str, Dict[str, float]]]) -> List[str]:
+def table(suite: Suite, times: Dict[str, Dict[str, float]],
+          instructions: Optional[Dict[str, Dict[str, float]]]) -> List[str]:
     """The README's table: per configuration, µs (and instructions) per record for each
-    handler, and each FileHandler's speed-up over logging.FileHandler with the defaults."""
-    defaults = CONFIGURATIONS[0].name
-    columns = list(HANDLERS)
-    compared = {name: COUNTERPART.get(name, BASELINE) for name in columns if name not in COUNTERPART.values()}
+    handler, and each handler's speed-up over the stdlib's of its kind (the baseline for
+    the others) with the defaults."""
+    defaults = suite.configurations[0].name
+    columns = list(suite.handlers)
+    compared = {name: COUNTERPART.get(name, suite.baseline) for name in columns if name not in COUNTERPART.values()}
     head = ["configuration"] + [f"{name}: µs/record" for name in columns]
     head += [f"{name}: vs {counterpart}, defaults" for name, counterpart in compared.items()]
     if instructions is not None:
         head += [f"{name}: instructions/record" for name in columns]
         head += [f"{name}: instructions vs {counterpart}, defaults" for name, counterpart in compared.items()]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
-    for configuration in CONFIGURATIONS:
+    for configuration in suite.configurations:
         row = [configuration.name] + [f"{times[configuration.name][name]:.2f}" for name in columns]
         row += [f"{times[defaults][counterpart] / times[configuration.name][name]:.2f}x"
                 for name, counterpart in compared.items()]
@@ -243,17 +326,39 @@ def floor_table(times: Dict[str, float], instructions: Optional[Dict[str, float]
     return lines
 
 
+def long_table(suite: Suite, times: Dict[str, Dict[str, float]],
+               instructions: Optional[Dict[str, Dict[str, float]]]) -> List[str]:
+    """The same numbers, a row per (configuration, handler): for a suite of many handlers."""
+    baseline = times[suite.configurations[0].name][suite.baseline]
+    head = ["configuration", "handler + formatter", "µs/record", f"vs {suite.baseline}, defaults"]
+    if instructions is not None:
+        head += ["instructions/record", "instructions vs baseline"]
+    base_instructions = instructions[suite.configurations[0].name][suite.baseline] if instructions else 0.0
+    lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+    for configuration in suite.configurations:
+        for name in suite.handlers:
+            micros = times[configuration.name][name]
+            row = [configuration.name, name, f"{micros:.2f}", f"{baseline / micros:.2f}x"]
+            if instructions is not None:
+                count = instructions[configuration.name][name]
+                row += [f"{count:,.0f}", f"{base_instructions / count:.2f}x"]
+            lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
 def main() -> None:
     """Measure every configuration and handler; write the results (and the README)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--worker", nargs=3, metavar=("CONFIGURATION", "HANDLER", "RECORDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=4, metavar=("SUITE", "CONFIGURATION", "HANDLER", "RECORDS"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--floor-step", nargs=2, metavar=("STEP", "RECORDS"), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="JSON lines through python-json-logger's formatters")
     parser.add_argument("--update-readme", action="store_true")
     parser.add_argument("--no-instructions", action="store_true", help="do not count instructions (no valgrind)")
     args = parser.parse_args()
     if args.worker:
-        configuration, handler, records = args.worker
-        print(run_worker(configuration, handler, int(records)))
+        suite_name, configuration, handler, records = args.worker
+        print(run_worker(SUITES[suite_name], configuration, handler, int(records)))
         return
     if args.floor_step:
         step, records = args.floor_step
@@ -262,43 +367,50 @@ def main() -> None:
     # Not at the top: a worker (and the tests, which run workers) needs no pyperf.
     from common import PYTHON, RESULTS_DIR, update_readme
 
+    suite = JSON_SUITE if args.json else SUITE
     started = time.monotonic()
-    best: Dict[str, Dict[str, float]] = {c.name: {h: float("inf") for h in HANDLERS} for c in CONFIGURATIONS}
-    floor = {step: float("inf") for step in FLOOR_STEPS}
+    best: Dict[str, Dict[str, float]] = {c.name: {h: float("inf") for h in suite.handlers}
+                                         for c in suite.configurations}
+    # The floor is the plain suite's: the JSON one compares formatters on the same logger.
+    steps = {} if args.json else FLOOR_STEPS
+    floor = {step: float("inf") for step in steps}
     for _ in range(REPEATS):  # interleaved: a burst of load touches every pair alike
-        for configuration in CONFIGURATIONS:
-            for handler in HANDLERS:
+        for configuration in suite.configurations:
+            for handler in suite.handlers:
                 best[configuration.name][handler] = min(best[configuration.name][handler],
-                                                        measure_time(_pair(configuration.name, handler)))
-        for step in FLOOR_STEPS:
+                                                        measure_time(_pair(suite, configuration.name, handler)))
+        for step in steps:
             floor[step] = min(floor[step], measure_time(_step(step)))
     instructions = floor_instructions = None
     if not args.no_instructions and shutil.which("valgrind"):
-        instructions = {c.name: {h: measure_instructions(_pair(c.name, h)) for h in HANDLERS} for c in CONFIGURATIONS}
-        floor_instructions = {step: measure_instructions(_step(step)) for step in FLOOR_STEPS}
-    installed = CONFIGURATIONS[-1].name
-    ours = {"time": best[installed]["ringwriter.handlers.FileHandler"]}
-    if instructions is not None:
-        ours["instructions"] = instructions[installed]["ringwriter.handlers.FileHandler"]
+        instructions = {c.name: {h: measure_instructions(_pair(suite, c.name, h)) for h in suite.handlers}
+                        for c in suite.configurations}
+        floor_instructions = {step: measure_instructions(_step(step)) for step in steps}
     elapsed = time.monotonic() - started
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    header = (f"Made by `python {SCRIPT}{' --update-readme' if args.update_readme else ''}` on "
+    command = f"python {SCRIPT}{' --json' if args.json else ''}{' --update-readme' if args.update_readme else ''}"
+    header = (f"Made by `{command}` on "
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with {PYTHON}; {RECORDS:,} records per run, "
               f"best of {REPEATS} interleaved runs, each in its own process; instructions: callgrind, "
               f"{INSTRUCTION_RECORDS[1]:,} minus {INSTRUCTION_RECORDS[0]:,} records; took {elapsed:.0f} s; "
               f"load average at the end {load:.2f} on {os.cpu_count()} CPUs.")
-    lines = [header, ""] + table(best, instructions) + ["", "The floor, step by step:", ""]
-    lines += floor_table(floor, floor_instructions, ours)
+    lines = [header, ""] + (long_table if args.json else table)(suite, best, instructions)
+    if steps:
+        installed = CONFIGURATIONS[-1].name
+        ours = {"time": best[installed]["ringwriter.handlers.FileHandler"]}
+        if instructions is not None:
+            ours["instructions"] = instructions[installed]["ringwriter.handlers.FileHandler"]
+        lines += ["", "The floor, step by step:", ""] + floor_table(floor, floor_instructions, ours)
     os.makedirs(RESULTS_DIR, exist_ok=True)
-    with open(os.path.join(RESULTS_DIR, "logging-knobs.md"), "w") as page:
+    with open(os.path.join(RESULTS_DIR, f"{suite.results}.md"), "w") as page:
         page.write("\n".join(lines) + "\n")
-    with open(os.path.join(RESULTS_DIR, "logging-knobs.json"), "w") as numbers:
+    with open(os.path.join(RESULTS_DIR, f"{suite.results}.json"), "w") as numbers:
         json.dump({"microseconds_per_record": best, "instructions_per_record": instructions,
                    "floor_microseconds": floor, "floor_instructions": floor_instructions,
                    "records": RECORDS, "repeats": REPEATS, "elapsed_seconds": round(elapsed, 1)}, numbers, indent=2)
     print("\n".join(lines))
     if args.update_readme:
-        update_readme(README_KIND, SCRIPT, "\n".join(lines) + "\n")
+        update_readme(suite.readme_kind, SCRIPT + (" --json" if args.json else ""), "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

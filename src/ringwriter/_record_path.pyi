@@ -14,7 +14,8 @@ def handle(handler: logging.Handler, record: logging.LogRecord) -> Any:
     """``logging.Handler.handle``, the handler's own emit run in C."""
 
 def format_record(handler: logging.Handler, record: logging.LogRecord) -> str:
-    """``logging.Handler.format``, compiled for a plain ``%``-style Formatter."""
+    """``logging.Handler.format``, compiled for a plain ``%``-style Formatter and for
+    python-json-logger's JsonFormatter."""
 
 def write_record(handler: logging.Handler, record: logging.LogRecord) -> None:
     """Write one formatted record to ``handler.stream`` (or hold it, for a StreamHandler
@@ -22,3 +23,15 @@ def write_record(handler: logging.Handler, record: logging.LogRecord) -> None:
 
 def at_flush_level(record: logging.LogRecord, flush_level: int) -> bool:
     """Whether ``record`` is at ``flush_level`` or above."""
+
+class JsonLibrary:
+    """What the probe found true of the running python-json-logger: its JsonFormatter
+    and JsonEncoder, whether ``add_fields`` applies ``defaults`` and whether a dict
+    message is copied before ``exc_info`` is added."""
+
+    def __init__(self, formatter_class: type, encoder_class: type, applies_defaults: bool,
+                 copies_message: bool) -> None: ...
+
+def render_json_record(library: JsonLibrary, formatter: logging.Formatter, record: logging.LogRecord) -> str:
+    """``formatter.format(record)`` as the compiled JsonFormatter renderer makes it,
+    raising where the handlers would let the formatter format."""

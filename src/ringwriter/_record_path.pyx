@@ -20,7 +20,9 @@ side effects are ``logging.Formatter.format``'s: ``record.message`` and
 because the operations that raise are the same (``msg % args``, ``str()`` of the
 message, the converter, ``strftime``). When a field cannot be rendered (a missing key, a
 conversion the value refuses), the stdlib's ``formatMessage`` formats the record and
-raises its own error. Any other formatter or style formats the record itself.
+raises its own error. python-json-logger's JsonFormatter is rendered by
+_json_format.pxi (included below). Any other formatter or style formats the record
+itself.
 
 Attributes are read from an object's ``__dict__`` when its class has no data descriptor
 of that name (then the instance's value is what ``getattr`` returns), and what is true of
@@ -230,6 +232,8 @@ cdef class RecordFormatting:
     cdef bint _handler_overrides
     # The literal text and fields of the format; None when the formatter formats.
     cdef tuple _segments
+    # What is known of the formatter when it is python-json-logger's JsonFormatter.
+    cdef JsonFormatting _json
     cdef bint _uses_time
     # The second [start, start + 1) last formatted, the settings it was formatted with,
     # its strftime text, and the last millisecond's full text.
@@ -267,6 +271,11 @@ cdef class RecordFormatting:
     cdef int _compile(self, formatter) except -1:
         self._formatter = formatter
         self._segments = None
+        self._json = None
+        library = _recognised_json_library(formatter) if type(formatter) is not _Formatter else None
+        if library is not None:
+            self._json = JsonFormatting(library)
+            return 0
         attributes = PyObject_GenericGetDict(formatter, NULL) if type(formatter) is _Formatter else {}
         self._formatter_attributes = len(attributes)
         style = self._style = getattr(formatter, "_style", None)
@@ -308,9 +317,13 @@ cdef class RecordFormatting:
         return self._format_with(formatter, record, terminator)
 
     cdef object _format_with(self, formatter, record, object terminator):
+        if formatter is self._formatter and self._json is not None:
+            return self._json.format(self, formatter, record, terminator)
         cdef dict attributes = self._compiled_for(formatter)
         if attributes is None:
             self._compile(formatter)
+            if self._json is not None:
+                return self._json.format(self, formatter, record, terminator)
             attributes = self._compiled_for(formatter)
         if self._segments is not None and attributes is not None:
             return self._format_compiled(formatter, attributes, record, terminator)
@@ -326,7 +339,8 @@ cdef class RecordFormatting:
         else:
             record.message = record.getMessage()
         if self._uses_time:
-            asctime = self._asctime(formatter, formatter_attributes, record, values, plain)
+            asctime = self._asctime(formatter, formatter_attributes, _formatter_class, self._class_time_settings,
+                                    record, values, plain)
             if plain:
                 values["asctime"] = asctime
             else:
@@ -385,16 +399,18 @@ cdef class RecordFormatting:
             pieces[count] = terminator
         return pieces
 
-    cdef object _asctime(self, formatter, dict attributes, record, dict values, bint plain):
-        """``formatter.formatTime(record, formatter.datefmt)``, the strftime part kept
-        for the rest of its second."""
+    cdef object _asctime(self, formatter, dict attributes, _ClassFacts facts, tuple settings, record, dict values,
+                         bint plain):
+        """``formatter.formatTime(record, formatter.datefmt)`` for a formatter whose
+        formatTime is logging.Formatter's and whose class ``facts`` describe, the
+        strftime part kept for the rest of its second. ``settings``: the time settings
+        of its class, or None to read them from the formatter."""
         created = values.get("created", _MISSING) if plain else _MISSING
         if created is _MISSING:
             created = record.created
-        datefmt = _read(formatter, attributes, _formatter_class, "datefmt")
-        cdef tuple settings = self._class_time_settings
+        datefmt = _read(formatter, attributes, facts, "datefmt")
         if settings is None:
-            settings = tuple([_read(formatter, attributes, _formatter_class, name) for name in _FORMATTER_TIME_SETTINGS])
+            settings = tuple([_read(formatter, attributes, facts, name) for name in _FORMATTER_TIME_SETTINGS])
         converter, time_format, msec_format = settings
         cdef double seconds
         text = None
@@ -526,7 +542,8 @@ cdef int _emit(handler, dict attributes, RecordFormatting path, stream, record) 
 
 def format_record(handler, record):
     """``logging.Handler.format``: the text the handler's formatter makes of ``record``
-    (compiled for a plain ``logging.Formatter`` with a ``%``-style format)."""
+    (compiled for a plain ``logging.Formatter`` with a ``%``-style format, and for
+    python-json-logger's JsonFormatter)."""
     return (<RecordFormatting>handler._formatting)._format(handler, record, None)
 
 
@@ -589,3 +606,6 @@ cpdef bint at_flush_level(record, flush_level) except -1:
         return levelno >= flush_level
     except TypeError:
         return False  # a record made without a level (logging.makeLogRecord)
+
+
+include "_json_format.pxi"
