@@ -22,7 +22,7 @@ little earlier, which ``buffer.tell()`` and ``buffer.pending`` show. Over any ot
 buffer the wrapper is exactly what the caller asked for, and makes the stdlib's calls.
 """
 cimport cython
-from libc.string cimport memchr
+from libc.string cimport memchr, memcpy
 
 from ringwriter._sysdep cimport instance_sets
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
@@ -236,26 +236,31 @@ cdef class TextWriter:
         cdef BufferedWriter writer = self._ring_writer
         cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
         cdef Py_ssize_t tail, room, written
+        cdef char *free_start
         cdef int kind
         if not writer._idle_on_open_fd():
             return TO_WRAPPER
-        # Room after the pending bytes without wrapping (after a flush the ring starts
-        # over at its beginning, so this is nearly always all of the free space).
+        # The free bytes right after the pending ones, up to the ring's end or its head
+        # (after a flush the ring starts over at its beginning, so this is nearly always
+        # all of the free space): what is copied or encoded there needs no wrapping.
         tail = writer._ring.head + writer._ring.count
         if tail >= writer._ring.size:
+            tail -= writer._ring.size
             room = writer._room()
         else:
             room = min(writer._room(), writer._ring.size - tail)
         room = min(room, writer._buffered_limit)
+        free_start = writer._ring.data + tail
         if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
             if length > room:
                 return NO_ROOM
-            writer._append(<const char *>PyUnicode_DATA(s), length)
+            memcpy(free_start, PyUnicode_DATA(s), length)
+            writer._extend(length)
         elif self._codec == UTF8:
             kind = PyUnicode_KIND(s)
             if length * (kind + 1 if kind < 4 else 4) > room:
                 return NO_ROOM
-            written = _utf8_encode(PyUnicode_DATA(s), kind, length, writer._ring.data + tail % writer._ring.size)
+            written = _utf8_encode(PyUnicode_DATA(s), kind, length, free_start)
             if written < 0:
                 return TO_WRAPPER
             writer._extend(written)
