@@ -5,8 +5,9 @@ It follows CPython's ``_io_open_impl`` (Modules/_io/_iomodule.c) step for step: 
 mode decoded once, the checks and their messages in the built-in's order, the
 ``io.FileIO`` made with the raw mode, ``isatty`` asked only where the built-in asks it
 (``_isatty_open_only`` where the running CPython has it, which spares a regular file
-the ioctl), the buffer size taken from the FileIO's own ``_blksize`` (its fstat at open) and
-bounded as the running CPython bounds it, then the writer and, for text, a ``ringwriter.TextWriter`` over it with ``mode`` set.
+the ioctl), the buffer size taken from the FileIO's own ``_blksize`` (its fstat at open)
+and bounded as the running CPython bounds it, then the writer and, for text, a
+``ringwriter.TextWriter`` over it with ``mode`` set.
 Nothing is read through a module attribute that a program may patch (``os.fstat``).
 """
 from ringwriter._text cimport TextWriter

@@ -577,8 +577,8 @@ cdef int _write(handler, dict attributes, RecordFormatting path, stream, record)
         stream.write(text)
     if at_flush_level(record, _read(handler, attributes, facts, "flush_level")):
         stream.flush()
-    elif _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
-        FLUSHER.ensure(handler, _read(handler, attributes, facts, "flush_interval"))
+    else:
+        _ensure_interval_flush(handler, attributes, facts)
     return 0
 
 
@@ -592,7 +592,14 @@ cdef int _hold(handler, dict attributes, _ClassFacts facts, record, text) except
     if (characters >= _read(handler, attributes, facts, "buffer_size")
             or at_flush_level(record, _read(handler, attributes, facts, "flush_level"))):
         handler._hand_over_held_records()
-    elif _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
+    else:
+        _ensure_interval_flush(handler, attributes, facts)
+    return 0
+
+
+cdef inline int _ensure_interval_flush(handler, dict attributes, _ClassFacts facts) except -1:
+    """Make sure the background flusher will flush ``handler`` within its interval."""
+    if _read(handler, attributes, facts, "scheduled_by") != FLUSHER.generation:
         FLUSHER.ensure(handler, _read(handler, attributes, facts, "flush_interval"))
     return 0
 

@@ -369,8 +369,6 @@ class _FileFlushPolicy(_BufferedFlushPolicy, _FileHandler):
             self.handleError(record)
 
 
-
-
 class FileHandler(_FileFlushPolicy, _StdlibFileHandler):
     """``logging.FileHandler`` with ringwriter's buffering and flush policy."""
 

@@ -18,13 +18,18 @@ WAIT = 0.5  # past the interval, with room for a busy machine to run the flusher
 LONGEST_WAIT = 10.0
 
 
+def _holds_bytes(handler: logging.Handler) -> bool:
+    """Whether the handler's file still has bytes in its buffer (ringwriter's writer
+    tells its ``pending``; the stdlib's holds none after a record)."""
+    buffer = getattr(getattr(handler, "stream", None), "buffer", None)
+    return bool(getattr(buffer, "pending", 0))
+
+
 def _sleep_past_the_interval(log: logging.Logger) -> None:
     """``time.sleep(WAIT)``, longer if a handler's buffer still holds bytes then."""
     time.sleep(WAIT)
     deadline = time.monotonic() + LONGEST_WAIT
-    while time.monotonic() < deadline and any(
-            getattr(getattr(getattr(handler, "stream", None), "buffer", None), "pending", 0)
-            for handler in log.handlers):
+    while time.monotonic() < deadline and any(_holds_bytes(handler) for handler in log.handlers):
         time.sleep(0.01)
 
 
