@@ -5,6 +5,7 @@ ringwriter.BufferedWriter (where it encodes into the ring itself) and over other
 (where it must make TextIOWrapper's very calls). Files are compared after every step that
 makes the text layer hand bytes on (flush, line buffering, close), and at the end.
 """
+import gc
 import io
 import pickle
 import re
@@ -192,6 +193,56 @@ def test_a_dropped_text_writer_flushes_and_warns_like_the_stdlib(tmp_path, recwa
         assert path.read_bytes() == b"kept\n"
     messages = [str(w.message) for w in recwarn if issubclass(w.category, ResourceWarning)]
     assert len(messages) == 2 and "TextWriter" in messages[1], messages
+
+
+_TEXT_CLASS = re.compile(r"_io\.TextIOWrapper|ringwriter\._text\.TextWriter")
+
+
+def _attribute_steps(text):
+    """What a program sees setting, reading and deleting attributes, and replacing
+    ``write`` on the instance (which print() must then call)."""
+    def attribute_error(action):
+        try:
+            action()
+        except AttributeError as error:
+            return _TEXT_CLASS.sub("<T>", str(error)), error.name, error.obj is text
+        return "no error"
+
+    printed = []
+    steps = [attribute_error(lambda: text.mode), attribute_error(lambda: text.extra)]
+    text.mode, text.extra = "w+", 42
+    steps.append((text.mode, text.extra))
+    del text.mode
+    steps += [attribute_error(lambda: text.mode), attribute_error(lambda: delattr(text, "mode"))]
+    text.write = printed.append
+    print("replaced", file=text)
+    del text.write
+    print("own", file=text)
+    steps.append(printed)
+    return steps
+
+
+@pytest.mark.parametrize("opened", [False, True], ids=["constructed", "opened"])
+def test_attributes_set_read_and_deleted_like_the_stdlib(tmp_path, opened):
+    observed = []
+    for opener, make in ((open, stdlib_text), (ringwriter.open, our_text)):
+        path = tmp_path / make.__name__
+        text = opener(path, "w", encoding="utf-8") if opened else make(io.FileIO(path, "w"), encoding="utf-8")
+        if opened:
+            del text.mode
+        observed.append(_attribute_steps(text))
+        text.close()
+        observed.append(path.read_bytes())
+    assert observed[0] == observed[2] and observed[1] == observed[3] == b"own\n"
+
+
+def test_writers_make_no_instance_dict_until_an_attribute_is_set(tmp_path):
+    # The instance dict, where there is one, is among the objects the writer refers to.
+    with ringwriter.open(tmp_path / "t.txt", "w", encoding="utf-8") as text:
+        for writer in (text, text.buffer):
+            assert not [item for item in gc.get_referents(writer) if type(item) is dict]
+            writer.extra = 1
+            assert {"extra": 1} in gc.get_referents(writer)
 
 
 def test_open_returns_a_text_writer_in_text_modes(tmp_path):

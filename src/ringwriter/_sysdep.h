@@ -84,6 +84,19 @@ static int ringwriter_instance_sets(PyObject *obj, PyObject *name) {
     return 0;
 }
 
+/* Cython's tp_new gives each instance of a class with ``cdef dict __dict__`` an empty
+   dict, where CPython's own types make it when an attribute is first set. Dropping it
+   while it is empty spares each object the dict, and each lookup of a method on it a
+   probe of that dict (print() looks ``write`` up on every call; 3.11's LOAD_METHOD does
+   not specialise for an instance with a dict). CPython makes it again on first use. */
+static void ringwriter_drop_empty_dict(PyObject *obj) {
+    Py_ssize_t offset = Py_TYPE(obj)->tp_dictoffset;
+    PyObject **dictptr;
+    if (offset <= 0) return;
+    dictptr = (PyObject **)((char *)obj + offset);
+    if (*dictptr != NULL && PyDict_CheckExact(*dictptr) && PyDict_GET_SIZE(*dictptr) == 0) Py_CLEAR(*dictptr);
+}
+
 /* Cython would make a local of an ``errno`` assigned in a function. */
 static int ringwriter_get_errno(void) { return errno; }
 static void ringwriter_set_errno(int err) { errno = err; }

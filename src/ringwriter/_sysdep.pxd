@@ -17,6 +17,7 @@ cdef extern from "_sysdep.h":
     int ringwriter_fd_kind(int fd)
     int RINGWRITER_FILEIO_FD(object fileio)
     bint instance_sets "ringwriter_instance_sets"(object obj, object name)
+    void drop_empty_dict "ringwriter_drop_empty_dict"(object obj)
     int raise_errno "ringwriter_raise_errno"(int err) except -1
     int get_errno "ringwriter_get_errno"()
     void set_errno "ringwriter_set_errno"(int err)

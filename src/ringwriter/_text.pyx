@@ -24,7 +24,7 @@ buffer the wrapper is exactly what the caller asked for, and makes the stdlib's 
 cimport cython
 from libc.string cimport memchr, memcpy
 
-from ringwriter._sysdep cimport instance_sets
+from ringwriter._sysdep cimport drop_empty_dict, instance_sets
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
 import codecs
@@ -133,6 +133,9 @@ cdef class TextWriter:
     ``ringwriter.BufferedWriter`` the common ``write`` encodes straight into the
     writer's buffer; reading methods raise ``io.UnsupportedOperation``.
     """
+
+    def __cinit__(self):
+        drop_empty_dict(self)
 
     def __init__(self, *args, **kwargs):
         # io.TextIOWrapper parses the arguments, so that they are taken and refused
@@ -438,12 +441,23 @@ cdef class TextWriter:
 
     @property
     def mode(self):
-        """The mode open() gave (settable, as on io.TextIOWrapper)."""
-        return self._wrapper.mode
+        """The mode open() gave: set, read and deleted as io.TextIOWrapper's instance
+        attribute (it is kept on the wrapper)."""
+        try:
+            return self._wrapper.mode
+        except AttributeError as error:
+            raise _attribute_error_of(self, self._wrapper, error) from None
 
     @mode.setter
     def mode(self, value):
         self._wrapper.mode = value
+
+    @mode.deleter
+    def mode(self):
+        try:
+            del self._wrapper.mode
+        except AttributeError as error:
+            raise _attribute_error_of(self, self._wrapper, error) from None
 
     @property
     def _CHUNK_SIZE(self):
@@ -476,6 +490,14 @@ cdef class TextWriter:
     def __del__(self):
         if self._wrapper is not None:
             finalize_like_stdlib(self)
+
+
+cdef object _attribute_error_of(object text, object wrapper, error):
+    """The AttributeError ``wrapper`` raised about an attribute it keeps for ``text``, as
+    the stdlib raises it about its own: naming ``text``'s class, with ``text`` as its
+    object."""
+    message = str(error).replace(f"'{type_name(wrapper)}'", f"'{type_name(text)}'", 1)
+    return AttributeError(message, name=error.name, obj=text if error.obj is wrapper else error.obj)
 
 
 cdef int _close_buffer(object buffer) except -1:

@@ -29,7 +29,7 @@ from ringwriter._ring cimport Ring, ring_append, ring_compact, ring_iov, ring_io
 from ringwriter._sysdep cimport (EWOULDBLOCK, RINGWRITER_FD_FIFO, RINGWRITER_FD_PATH, RINGWRITER_FD_REGULAR,
                                  RINGWRITER_FILEIO_FD, RINGWRITER_SEEK_DATA, RINGWRITER_SEEK_HOLE, get_errno,
                                  iovec, raise_errno, ringwriter_fd_kind, ringwriter_tell, ringwriter_writev,
-                                 set_errno, write_finalizer_unraisable)
+                                 set_errno, write_finalizer_unraisable, drop_empty_dict)
 
 import collections
 import copyreg
@@ -224,7 +224,8 @@ cdef class BufferedWriter:
     ``raw.flush()`` and does not make them durable: for that see ``os.fsync``.
     """
 
-    def __cinit__(self, *args, **kwargs):
+    def __cinit__(self):
+        drop_empty_dict(self)
         self._lock = PyThread_allocate_lock()
         if self._lock == NULL:
             raise MemoryError("can't allocate lock")
@@ -282,10 +283,6 @@ cdef class BufferedWriter:
 
     # -- checks and the lock -------------------------------------------------------
 
-
-
-
-
     cdef int _enter(self) except -1:
         if not PyThread_acquire_lock(self._lock, 0):
             if self._owner == PyThread_get_thread_ident():
@@ -295,10 +292,7 @@ cdef class BufferedWriter:
         self._owner = PyThread_get_thread_ident()
         return 0
 
-
     # -- the ring ------------------------------------------------------------------
-
-
 
     cdef Py_ssize_t _buffer_then_block(self, const char *data, Py_ssize_t n, Py_ssize_t taken) except -1:
         """The raw stream would block with ``taken`` bytes of ``data[:n]`` written:
@@ -570,7 +564,6 @@ cdef class BufferedWriter:
             return self._write_overflow_portable(data, n)
         finally:
             self._leave()
-
 
     # -- the public API ------------------------------------------------------------
 
