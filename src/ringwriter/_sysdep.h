@@ -87,14 +87,21 @@ static int ringwriter_instance_sets(PyObject *obj, PyObject *name) {
 /* Cython's tp_new gives each instance of a class with ``cdef dict __dict__`` an empty
    dict, where CPython's own types make it when an attribute is first set. Dropping it
    while it is empty spares each object the dict, and each lookup of a method on it a
-   probe of that dict (print() looks ``write`` up on every call; 3.11's LOAD_METHOD does
-   not specialise for an instance with a dict). CPython makes it again on first use. */
+   probe of that dict (print() looks ``write`` up on every call), except on 3.11: its
+   LOAD_METHOD specialises for an instance whose dict is at an offset only when there is
+   a dict (from 3.12 LOAD_ATTR_METHOD_LAZY_DICT takes the instance without one), and
+   ``f.write(s)`` in a loop matters more than print's lookup. CPython makes the dict
+   again on first use. */
 static void ringwriter_drop_empty_dict(PyObject *obj) {
+#if PY_VERSION_HEX < 0x030B0000 || PY_VERSION_HEX >= 0x030C0000
     Py_ssize_t offset = Py_TYPE(obj)->tp_dictoffset;
     PyObject **dictptr;
     if (offset <= 0) return;
     dictptr = (PyObject **)((char *)obj + offset);
     if (*dictptr != NULL && PyDict_CheckExact(*dictptr) && PyDict_GET_SIZE(*dictptr) == 0) Py_CLEAR(*dictptr);
+#else
+    (void)obj;
+#endif
 }
 
 /* Cython would make a local of an ``errno`` assigned in a function. */

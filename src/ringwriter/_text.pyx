@@ -25,6 +25,7 @@ cimport cython
 from libc.string cimport memchr, memcpy
 
 from ringwriter._sysdep cimport drop_empty_dict, instance_sets
+from ringwriter._ring cimport Ring
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
 import codecs
@@ -67,6 +68,8 @@ cdef dict _SPELLED = {
 # separator, not by os.linesep at run time.
 cdef bint _TRANSLATES_BY_DEFAULT = os.linesep != "\n"
 cdef object _TextIOWrapper = io.TextIOWrapper
+# Texts up to this long are copied byte by byte, where a call to memcpy would cost more.
+cdef Py_ssize_t _SHORT_TEXT = 8
 
 
 ctypedef fused CodePoint:
@@ -231,34 +234,41 @@ cdef class TextWriter:
         return WRITTEN
 
     @cython.final
-    cdef int _copy_into_ring(self, str s) except -1:
-        """Encode ``s`` into the ring when it can take it whole right now, with no lock
-        to take and no Python code to run: WRITTEN; NO_ROOM when only room is missing;
-        TO_WRAPPER for what the wrapper must decide (a closed or busy writer, a text
-        the codec may refuse)."""
-        cdef BufferedWriter writer = self._ring_writer
+    cdef int _copy_into_ring(self, object s) noexcept:
+        """Encode the str ``s`` into the ring when it can take it whole right now, with
+        no lock to take and no Python code to run: WRITTEN; NO_ROOM when only room is
+        missing; TO_WRAPPER for what the wrapper must decide (a closed or busy writer, a
+        text the codec may refuse). The writer is reached through ``self`` rather than
+        a local, which would take a reference: this runs twice for every print()."""
+        cdef Ring *ring = &self._ring_writer._ring
         cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
-        cdef Py_ssize_t tail, room, written
+        cdef Py_ssize_t tail, room, written, i
         cdef char *free_start
+        cdef const char *ascii
         cdef int kind
-        if not writer._idle_on_open_fd():
+        if not self._ring_writer._idle_on_open_fd():
             return TO_WRAPPER
         # The free bytes right after the pending ones, up to the ring's end or its head
         # (after a flush the ring starts over at its beginning, so this is nearly always
         # all of the free space): what is copied or encoded there needs no wrapping.
-        tail = writer._ring.head + writer._ring.count
-        if tail >= writer._ring.size:
-            tail -= writer._ring.size
-            room = writer._room()
+        tail = ring.head + ring.count
+        if tail >= ring.size:
+            tail -= ring.size
+            room = self._ring_writer._room()
         else:
-            room = min(writer._room(), writer._ring.size - tail)
-        room = min(room, writer._buffered_limit)
-        free_start = writer._ring.data + tail
+            room = min(self._ring_writer._room(), ring.size - tail)
+        room = min(room, self._ring_writer._buffered_limit)
+        free_start = ring.data + tail
         if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
             if length > room:
                 return NO_ROOM
-            memcpy(free_start, PyUnicode_DATA(s), length)
-            writer._extend(length)
+            ascii = <const char *>PyUnicode_DATA(s)
+            if length <= _SHORT_TEXT:  # print's "\n", a separator: no call to memcpy
+                for i in range(length):
+                    free_start[i] = ascii[i]
+            else:
+                memcpy(free_start, ascii, length)
+            self._ring_writer._extend(length)
         elif self._codec == UTF8:
             kind = PyUnicode_KIND(s)
             if length * (kind + 1 if kind < 4 else 4) > room:
@@ -266,10 +276,10 @@ cdef class TextWriter:
             written = _utf8_encode(PyUnicode_DATA(s), kind, length, free_start)
             if written < 0:
                 return TO_WRAPPER
-            writer._extend(written)
+            self._ring_writer._extend(written)
         else:
             return TO_WRAPPER
-        writer._write_calls += 1
+        self._ring_writer._write_calls += 1
         return WRITTEN
 
     def writelines(self, lines):
