@@ -1,4 +1,5 @@
 # What _sysdep.h gives the Cython modules.
+from cpython.object cimport PyObject
 
 cdef extern from "_sysdep.h":
     int RINGWRITER_FD_PATH
@@ -15,7 +16,8 @@ cdef extern from "_sysdep.h":
     int RINGWRITER_FD_REGULAR
     int RINGWRITER_FD_FIFO
     int ringwriter_fd_kind(int fd)
-    int RINGWRITER_FILEIO_FD(object fileio)
+    # A borrowed pointer: as an object argument Cython would take a reference per read.
+    int RINGWRITER_FILEIO_FD(PyObject *fileio)
     bint instance_sets "ringwriter_instance_sets"(object obj, object name)
     void drop_empty_dict "ringwriter_drop_empty_dict"(object obj)
     int raise_errno "ringwriter_raise_errno"(int err) except -1

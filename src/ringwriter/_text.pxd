@@ -35,6 +35,8 @@ cdef class TextWriter:
     @cython.final
     cdef object _write(self, object s)
     @cython.final
+    cdef object _write_any(self, object s)
+    @cython.final
     cdef int _copy_into_ring(self, object s) noexcept
     @cython.final
     cdef int _write_past_ring(self, str s) except -1

@@ -22,6 +22,7 @@ little earlier, which ``buffer.tell()`` and ``buffer.pending`` show. Over any ot
 buffer the wrapper is exactly what the caller asked for, and makes the stdlib's calls.
 """
 cimport cython
+from cpython.tuple cimport PyTuple_GET_ITEM
 from libc.string cimport memchr, memcpy
 
 from ringwriter._sysdep cimport drop_empty_dict, instance_sets
@@ -68,8 +69,13 @@ cdef dict _SPELLED = {
 # separator, not by os.linesep at run time.
 cdef bint _TRANSLATES_BY_DEFAULT = os.linesep != "\n"
 cdef object _TextIOWrapper = io.TextIOWrapper
-# Texts up to this long are copied byte by byte, where a call to memcpy would cost more.
-cdef Py_ssize_t _SHORT_TEXT = 8
+cdef enum:
+    # Texts up to this long are copied byte by byte, where calling memcpy costs more.
+    _SHORT_TEXT = 8
+    # write() returns lengths below this from a table: the same objects as CPython's
+    # small ints, without a call to PyLong_FromSsize_t for each write.
+    _SHORT_LENGTHS = 257
+cdef tuple _SHORT_LENGTH_OBJECTS = tuple(range(_SHORT_LENGTHS))
 
 
 ctypedef fused CodePoint:
@@ -126,6 +132,56 @@ cdef bint _needs_line_flush(str s) except -1:
     if PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND:
         return memchr(PyUnicode_DATA(s), 10, length) != NULL or memchr(PyUnicode_DATA(s), 13, length) != NULL
     return PyUnicode_FindChar(s, 10, 0, length, 1) >= 0 or PyUnicode_FindChar(s, 13, 0, length, 1) >= 0
+
+
+cdef inline object _length_object(Py_ssize_t length):
+    """``length`` as an int."""
+    if length < _SHORT_LENGTHS:
+        return <object>PyTuple_GET_ITEM(_SHORT_LENGTH_OBJECTS, length)
+    return length
+
+
+cdef inline bint _is_one_byte_text(object s, Codec codec) noexcept:
+    """Whether the str ``s`` is its own encoding: ASCII, or latin-1 text for latin-1."""
+    return PyUnicode_IS_ASCII(s) or (codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND)
+
+
+cdef inline Py_ssize_t _free_run(TextWriter text, char **free_start) noexcept:
+    """The bytes that may be written at ``*free_start``, right after the pending ones in
+    the ring of ``text``'s writer, up to the ring's end or its head (after a flush the
+    ring starts over at its beginning, so this is nearly always all of the free space):
+    what is copied or encoded there needs no wrapping."""
+    cdef Ring *ring = &text._ring_writer._ring
+    cdef Py_ssize_t tail = ring.head + ring.count
+    cdef Py_ssize_t room = text._ring_writer._room()
+    if tail >= ring.size:
+        tail -= ring.size
+    elif ring.size - tail < room:
+        room = ring.size - tail
+    free_start[0] = ring.data + tail
+    return min(room, text._ring_writer._buffered_limit)
+
+
+cdef inline bint _copy_one_byte_text(TextWriter text, object s) noexcept:
+    """Copy the str ``s`` into the ring of ``text``'s writer when it is its own encoding
+    and fits there now, with no lock to take (whether it was). The writer is reached
+    through ``text`` rather than a local, which would take a reference."""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
+    cdef const char *data
+    cdef char *free_start
+    cdef Py_ssize_t i
+    if (not (_is_one_byte_text(s, text._codec) and text._ring_writer._idle_on_open_fd())
+            or length > _free_run(text, &free_start)):
+        return False
+    data = <const char *>PyUnicode_DATA(s)
+    if length <= _SHORT_TEXT:  # print's "\n", a separator: no call to memcpy
+        for i in range(length):
+            free_start[i] = data[i]
+    else:
+        memcpy(free_start, data, length)
+    text._ring_writer._extend(length)
+    text._ring_writer._write_calls += 1
+    return True
 
 
 cdef class TextWriter:
@@ -205,6 +261,15 @@ cdef class TextWriter:
 
     @cython.final
     cdef object _write(self, object s):
+        # The common write, kept small (the rest is _write_any's): ASCII or latin-1
+        # text that fits, with no line to flush.
+        if (self._ring_writer is not None and type(s) is str and not self._line_buffering
+                and _copy_one_byte_text(self, s)):
+            return _length_object(PyUnicode_GET_LENGTH(s))
+        return self._write_any(s)
+
+    @cython.final
+    cdef object _write_any(self, object s):
         cdef int outcome
         if self._ring_writer is not None and type(s) is str:
             outcome = self._copy_into_ring(s)
@@ -235,41 +300,22 @@ cdef class TextWriter:
 
     @cython.final
     cdef int _copy_into_ring(self, object s) noexcept:
-        """Encode the str ``s`` into the ring when it can take it whole right now, with
-        no lock to take and no Python code to run: WRITTEN; NO_ROOM when only room is
-        missing; TO_WRAPPER for what the wrapper must decide (a closed or busy writer, a
-        text the codec may refuse). The writer is reached through ``self`` rather than
-        a local, which would take a reference: this runs twice for every print()."""
-        cdef Ring *ring = &self._ring_writer._ring
+        """Copy or encode the str ``s`` into the ring when it can take it whole right
+        now, with no lock to take and no Python code to run: WRITTEN; NO_ROOM when only
+        room is missing; TO_WRAPPER for what the wrapper must decide (a closed or busy
+        writer, a text the codec may refuse)."""
         cdef Py_ssize_t length = PyUnicode_GET_LENGTH(s)
-        cdef Py_ssize_t tail, room, written, i
+        cdef Py_ssize_t room, written
         cdef char *free_start
-        cdef const char *ascii
         cdef int kind
+        if _copy_one_byte_text(self, s):
+            return WRITTEN
         if not self._ring_writer._idle_on_open_fd():
             return TO_WRAPPER
-        # The free bytes right after the pending ones, up to the ring's end or its head
-        # (after a flush the ring starts over at its beginning, so this is nearly always
-        # all of the free space): what is copied or encoded there needs no wrapping.
-        tail = ring.head + ring.count
-        if tail >= ring.size:
-            tail -= ring.size
-            room = self._ring_writer._room()
-        else:
-            room = min(self._ring_writer._room(), ring.size - tail)
-        room = min(room, self._ring_writer._buffered_limit)
-        free_start = ring.data + tail
-        if PyUnicode_IS_ASCII(s) or (self._codec == LATIN1 and PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND):
-            if length > room:
-                return NO_ROOM
-            ascii = <const char *>PyUnicode_DATA(s)
-            if length <= _SHORT_TEXT:  # print's "\n", a separator: no call to memcpy
-                for i in range(length):
-                    free_start[i] = ascii[i]
-            else:
-                memcpy(free_start, ascii, length)
-            self._ring_writer._extend(length)
-        elif self._codec == UTF8:
+        room = _free_run(self, &free_start)
+        if _is_one_byte_text(s, self._codec):
+            return NO_ROOM
+        if self._codec == UTF8:
             kind = PyUnicode_KIND(s)
             if length * (kind + 1 if kind < 4 else 4) > room:
                 return NO_ROOM

@@ -87,7 +87,7 @@ cdef class BufferedWriter:
     cdef inline object _raw_closed(self):
         # On the fd path FileIO.closed is exactly this (TextIOWrapper asks on every write).
         if self._fd_path:
-            return RINGWRITER_FILEIO_FD(self._raw) < 0
+            return RINGWRITER_FILEIO_FD(<PyObject *>self._raw) < 0
         return self._raw.closed
 
     @cython.final
@@ -104,7 +104,7 @@ cdef class BufferedWriter:
             and self._owner == 0
             and self._raw is not None
             and self._ring.data != NULL
-            and RINGWRITER_FILEIO_FD(self._raw) >= 0
+            and RINGWRITER_FILEIO_FD(<PyObject *>self._raw) >= 0
         )
 
     cdef int _enter(self) except -1
@@ -117,7 +117,7 @@ cdef class BufferedWriter:
     @cython.final
     cdef inline int _descriptor_kind(self) noexcept:
         if self._fd_kind == RINGWRITER_FD_UNASKED:
-            self._fd_kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(self._raw))
+            self._fd_kind = ringwriter_fd_kind(RINGWRITER_FILEIO_FD(<PyObject *>self._raw))
         return self._fd_kind
 
     @cython.final

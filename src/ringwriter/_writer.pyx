@@ -267,12 +267,12 @@ cdef class BufferedWriter:
         _finalize_after(raw)
         # An exact FileIO's descriptor is its fileno() (-1 once closed, which writable()
         # has already refused).
-        self._fd_path = RINGWRITER_FD_PATH and type(raw) is _FileIO and RINGWRITER_FILEIO_FD(raw) >= 0
+        self._fd_path = RINGWRITER_FD_PATH and type(raw) is _FileIO and RINGWRITER_FILEIO_FD(<PyObject *>raw) >= 0
         self._fd_kind = RINGWRITER_FD_UNASKED
         # The stdlib asks the raw's position once here, and ignores a failure (on the fd
         # path FileIO.tell is this lseek, whose success FileIO keeps as its seekable()).
         if self._fd_path:
-            self._fd_seekable = ringwriter_tell(RINGWRITER_FILEIO_FD(raw)) >= 0
+            self._fd_seekable = ringwriter_tell(RINGWRITER_FILEIO_FD(<PyObject *>raw)) >= 0
         else:
             try:
                 self._raw.tell()
@@ -319,7 +319,7 @@ cdef class BufferedWriter:
         cdef int err
         cdef int fd
         while True:
-            fd = RINGWRITER_FILEIO_FD(self._raw)
+            fd = RINGWRITER_FILEIO_FD(<PyObject *>self._raw)
             if fd < 0:
                 raise ValueError("I/O operation on closed file")
             self._raw_writes += 1
@@ -376,8 +376,8 @@ cdef class BufferedWriter:
         """The raw stream's position: lseek(2) on the fd path (what FileIO.tell does,
         without the method call), raw.tell() otherwise, checked like the stdlib."""
         cdef long long position
-        if self._fd_path and RINGWRITER_FILEIO_FD(self._raw) >= 0:
-            position = ringwriter_tell(RINGWRITER_FILEIO_FD(self._raw))
+        if self._fd_path and RINGWRITER_FILEIO_FD(<PyObject *>self._raw) >= 0:
+            position = ringwriter_tell(RINGWRITER_FILEIO_FD(<PyObject *>self._raw))
             if position < 0:
                 raise_errno(get_errno())
             return position
@@ -771,7 +771,7 @@ cdef class BufferedWriter:
     def seekable(self):
         """Whether the raw stream supports seek()."""
         self._check_usable()
-        if self._fd_path and RINGWRITER_FILEIO_FD(self._raw) >= 0:
+        if self._fd_path and RINGWRITER_FILEIO_FD(<PyObject *>self._raw) >= 0:
             return self._fd_seekable  # what FileIO.seekable() answers after that first tell
         return self._raw.seekable()
 
