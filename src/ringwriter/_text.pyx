@@ -341,9 +341,16 @@ cdef class TextWriter:
     def close(self):
         """Flush, then close the buffer, even if the flush failed; a failing close
         raises with the flush's error as its context (io.TextIOWrapper.close)."""
-        if self._wrapper.closed:  # raises as the stdlib does once detached
-            return
-        buffer = self._wrapper.buffer
+        cdef BufferedWriter ring_writer = self._ring_writer
+        if ring_writer is not None:
+            # The wrapper's buffer (detach() lets go of it), asked directly.
+            if _buffer_closed(ring_writer):
+                return
+            buffer = ring_writer
+        else:
+            if self._wrapper.closed:  # raises as the stdlib does once detached
+                return
+            buffer = self._wrapper.buffer
         if self._finalizing:
             try:
                 buffer._dealloc_warn(self)
@@ -352,10 +359,14 @@ cdef class TextWriter:
         # The stdlib calls both through their objects; an exact class's own are called here
         # without the method lookup.
         try:
-            if type(self) is TextWriter and not instance_sets(self, "flush"):
-                self._wrapper.flush()
-            else:
+            if type(self) is not TextWriter or instance_sets(self, "flush"):
                 self.flush()
+            elif ring_writer is not None:
+                # The wrapper's flush, which holds nothing (it writes through): the
+                # buffer's, as the wrapper calls it, once the buffer is known open.
+                _flush_buffer(ring_writer)
+            else:
+                self._wrapper.flush()
         except BaseException:
             _close_buffer(buffer)  # its own error, if any, carries the flush's as context
             raise
@@ -462,6 +473,8 @@ cdef class TextWriter:
     @property
     def closed(self):
         """Whether the buffer is closed."""
+        if self._ring_writer is not None:
+            return _buffer_closed(self._ring_writer)
         return self._wrapper.closed
 
     @property
@@ -554,6 +567,24 @@ cdef object _attribute_error_of(object text, object wrapper, error):
     object."""
     message = str(error).replace(f"'{type_name(wrapper)}'", f"'{type_name(text)}'", 1)
     return AttributeError(message, name=error.name, obj=text if error.obj is wrapper else error.obj)
+
+
+cdef object _buffer_closed(BufferedWriter buffer):
+    """``buffer.closed``; for an exact ringwriter, without the attribute lookup (an
+    instance cannot replace a property)."""
+    if type(buffer) is BufferedWriter:
+        buffer._check_usable()
+        return buffer._raw_closed()
+    return buffer.closed
+
+
+cdef int _flush_buffer(object buffer) except -1:
+    """``buffer.flush()``; for an exact ringwriter, without the method lookup."""
+    if type(buffer) is BufferedWriter and not instance_sets(buffer, "flush"):
+        (<BufferedWriter>buffer)._flush()
+    else:
+        buffer.flush()
+    return 0
 
 
 cdef int _close_buffer(object buffer) except -1:
