@@ -364,13 +364,13 @@ cdef class TextWriter:
             elif ring_writer is not None:
                 # The wrapper's flush, which holds nothing (it writes through): the
                 # buffer's, as the wrapper calls it, once the buffer is known open.
-                _flush_buffer(ring_writer)
+                _call_buffer(ring_writer, "flush")
             else:
                 self._wrapper.flush()
         except BaseException:
-            _close_buffer(buffer)  # its own error, if any, carries the flush's as context
+            _call_buffer(buffer, "close")  # its own error, if any, carries the flush's as context
             raise
-        _close_buffer(buffer)
+        _call_buffer(buffer, "close")
 
     def detach(self):
         """Flush, then return the buffer; the TextWriter is unusable afterwards."""
@@ -578,21 +578,15 @@ cdef object _buffer_closed(BufferedWriter buffer):
     return buffer.closed
 
 
-cdef int _flush_buffer(object buffer) except -1:
-    """``buffer.flush()``; for an exact ringwriter, without the method lookup."""
-    if type(buffer) is BufferedWriter and not instance_sets(buffer, "flush"):
-        (<BufferedWriter>buffer)._flush()
-    else:
-        buffer.flush()
-    return 0
-
-
-cdef int _close_buffer(object buffer) except -1:
-    """``buffer.close()``; for an exact ringwriter, without the method lookup."""
-    if type(buffer) is BufferedWriter and not instance_sets(buffer, "close"):
+cdef int _call_buffer(object buffer, str method) except -1:
+    """``buffer.flush()`` or ``buffer.close()`` (``method``); for an exact ringwriter
+    whose instance does not replace it, the writer's own, without the method lookup."""
+    if type(buffer) is not BufferedWriter or instance_sets(buffer, method):
+        getattr(buffer, method)()
+    elif method == "close":
         (<BufferedWriter>buffer)._close()
     else:
-        buffer.close()
+        (<BufferedWriter>buffer)._flush()
     return 0
 
 
