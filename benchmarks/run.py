@@ -33,7 +33,7 @@ from memory import measure_memory
 from report import file_rows_json, readme_section, results_page, rows_json, summarize, summarize_files
 from ringwriter._cli.sinks import ScratchFile, Sink, open_sink
 from ringwriter._cli.workloads import Case, FileCase, cases, file_cases, time_file_runs, time_runs
-from syscalls import count_syscalls, if_strace, zero_copy_probe
+from syscalls import count_syscalls, if_strace, zero_copy_case, zero_copy_probe
 
 CHART_FILE = "speedups.png"
 SCRIPT = "benchmarks/run.py"
@@ -57,13 +57,8 @@ def time_case(loops: int, case: Union[Case, FileCase]) -> float:
     return time_runs(case, sink, loops)
 
 
-def _zero_copy_case(selected: List[Case]) -> Optional[Case]:
-    return next((case for case in selected if case.workload.name == "1 MiB writes"
-                 and case.implementation.name == "ringwriter" and case.target == "file"), None)
-
-
 def _count_and_probe(selected: List[Case]) -> Tuple[Dict[str, Dict[str, int]], Optional[Dict[str, Any]]]:
-    probe_case = _zero_copy_case(selected)
+    probe_case = zero_copy_case(selected)
     return count_syscalls(selected), zero_copy_probe(probe_case) if probe_case else None
 
 

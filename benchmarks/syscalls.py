@@ -39,13 +39,17 @@ PROBE_PREFIX = b"x" * 99 + b"\n"
 _CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")
 _MARKER = re.compile(r'"(rw-bench:(?:begin|end):)(\d+)"')
 _IOV_LEN = re.compile(r"iov_len=(\d+)")
+# A write's or pwrite64's byte count, the argument before the closing parenthesis (and
+# pwrite64's offset): 'write(3, "..."..., 4096) = 4096'.
+_COUNTS = {"write": re.compile(r", (\d+)\) += -?\d+"), "pwrite64": re.compile(r", (\d+), -?\d+\) += -?\d+")}
 
 
 class TracedCall(NamedTuple):
     """One traced system call of the measuring process."""
 
     name: str
-    # The iovec lengths of a writev (as far as strace shows them); empty for the others.
+    # The bytes handed over: a writev's iovec lengths (as far as strace shows them), a
+    # write's or pwrite64's count; empty for the others.
     lengths: List[int]
 
 
@@ -84,8 +88,16 @@ def _calls_by_case(log: str, every_thread: bool) -> Dict[int, List[TracedCall]]:
             if current is not None:
                 by_case[current] = []
         elif current is not None and (every_thread or pid == marker_pid) and name in TRACED:
-            by_case[current].append(TracedCall(name, [int(length) for length in _IOV_LEN.findall(arguments)]))
+            by_case[current].append(TracedCall(name, _lengths(name, arguments)))
     return by_case
+
+
+def _lengths(name: str, arguments: str) -> List[int]:
+    """The bytes a traced call hands over, from strace's text of its arguments."""
+    if name == "writev":
+        return [int(length) for length in _IOV_LEN.findall(arguments)]
+    counts = _COUNTS[name].findall(arguments) if name in _COUNTS else []
+    return [int(counts[-1])] if counts else []
 
 
 def _trace(mode: str, traced_cases: Sequence[Any], every_thread: bool = False) -> Tuple[List[List[TracedCall]], str]:
@@ -135,6 +147,13 @@ def count_logging_syscalls(counted: Sequence[LoggingCase]) -> Dict[str, Dict[str
             for case, calls in zip(counted, traced, strict=True)}
 
 
+def zero_copy_case(selected: Sequence[Case]) -> Optional[Case]:
+    """The case the zero-copy probe traces (ringwriter, 1 MiB writes into a file), if
+    selected."""
+    return next((case for case in selected if case.workload.name == "1 MiB writes"
+                 and case.implementation.name == "ringwriter" and case.target == "file"), None)
+
+
 def zero_copy_probe(case: Case) -> Dict[str, Any]:
     """Trace one run of ``case`` (ringwriter, 1 MiB writes) that starts with a buffered
     100-byte line: how many write syscalls the payloads left in (and how many of those
@@ -149,7 +168,8 @@ def zero_copy_probe(case: Case) -> Dict[str, Any]:
         "payloads": case.operations,
         "payload_size": payload_size,
         "write_syscalls": len(writes),
-        "first_write": f"{writes[0].name} with iov_len {writes[0].lengths}" if writes else "none",
+        "first_write": (f"{writes[0].name} with {'iov_len' if writes[0].name == 'writev' else 'count'} "
+                        f"{writes[0].lengths}" if writes else "none"),
         "bytes_copied": bytes_copied,
         "write_syscalls_with_a_whole_payload": sum(payload_size in call.lengths for call in writes),
     }

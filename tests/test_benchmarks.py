@@ -158,3 +158,28 @@ def test_every_logging_knob_configuration_runs_in_a_worker(suite):
         seconds = float(subprocess.run(logging_knobs._floor_command(step, 50), check=True, capture_output=True,
                                        text=True).stdout)
         assert seconds > 0
+
+
+# -- the zero-copy probe (benchmarks/syscalls.py) ------------------------------------
+
+
+def test_the_bytes_each_traced_call_hands_over():
+    import syscalls
+
+    assert syscalls._lengths("write", '3, "xxxx"..., 1048576) = 1048576') == [1048576]
+    assert syscalls._lengths("write", '3</dev/shm/x>, "a, 5) = 5"..., 10) = 10') == [10]
+    assert syscalls._lengths("write", '3, "x", 1) = -1 EAGAIN (Resource temporarily unavailable)') == [1]
+    assert syscalls._lengths("pwrite64", '3, "xx"..., 4096, 8192) = 4096') == [4096]
+    assert syscalls._lengths("writev", '3, [{iov_base="x"..., iov_len=100}, {iov_base="y"..., iov_len=7}], 2) '
+                                       '= 107') == [100, 7]
+    assert syscalls._lengths("lseek", "3, 0, SEEK_CUR) = 0") == []
+
+
+@needs_strace
+def test_the_zero_copy_probe_sees_every_payload_leave_whole():
+    import syscalls
+
+    probe = syscalls.zero_copy_probe(syscalls.zero_copy_case(list(cases())))
+    assert probe["write_syscalls"] == probe["payloads"] == probe["write_syscalls_with_a_whole_payload"]
+    assert probe["first_write"] == f"writev with iov_len [100, {probe['payload_size']}]"
+    assert probe["bytes_copied"] == 100
