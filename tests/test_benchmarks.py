@@ -114,6 +114,18 @@ def test_each_file_costs_one_open_and_one_close_through_either_opener():
         assert all(calls["openat"] == calls["close"] == 1 for calls in by_opener.values())
 
 
+@needs_strace
+def test_a_file_costs_no_system_call_the_builtins_does_not_make():
+    """No call more often than the built-in's, by name; and none of the lseek(2) calls the
+    stdlib's writer and wrapper make at __init__ to learn a position no one asked for
+    (on 3.10 the wrapper of encoding=None is made at once: see ringwriter._text)."""
+    builtin, ours = (opener.name for opener in OPENERS)
+    for workload, by_opener in counts.measure_file_system_calls(files=20).items():
+        assert all(calls <= by_opener[builtin].get(name, 0) for name, calls in by_opener[ours].items()), workload
+        if "'wb'" in workload or sys.version_info >= (3, 11):
+            assert "lseek" not in by_opener[ours] and by_opener[builtin]["lseek"] >= 1, workload
+
+
 # -- the logging benchmark's cases (benchmarks/logging_run.py) ----------------------------
 LOGGING_CASES = list(logging_cases(records=40))
 

@@ -443,3 +443,25 @@ def test_open_default_encoding_warning_names_the_caller(tmp_path):
                             capture_output=True, text=True, check=True)
     lines = [line for line in result.stderr.splitlines() if "EncodingWarning" in line]
     assert [line.split(":")[1] for line in lines] == ["3", "4"], result.stderr
+
+
+@pytest.mark.parametrize("kind", ["file", "pipe"])
+def test_seekable_matches_the_stdlibs_over_a_file_and_a_pipe(tmp_path, kind):
+    """seekable() on the descriptor path tries lseek(2) when first asked, where the
+    stdlib's writer made its FileIO try at __init__: the same answers, before and after
+    writes, and the same error once closed."""
+    def scenario(Writer):
+        if kind == "file":
+            raw, other_end = io.FileIO(tmp_path / Writer.__module__, "w"), None
+        else:
+            read_end, write_end = os.pipe()
+            raw, other_end = io.FileIO(write_end, "w"), read_end
+        writer = Writer(raw, 16)
+        seen = [writer.seekable(), writer.write(b"x" * 40), writer.seekable(), outcome(writer.tell)[0]]
+        writer.close()
+        seen.append(outcome(writer.seekable))
+        if other_end is not None:
+            os.close(other_end)
+        return seen
+
+    assert scenario(ringwriter.BufferedWriter) == scenario(io.BufferedWriter)

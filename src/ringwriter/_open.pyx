@@ -133,5 +133,5 @@ cdef object _wrap(raw, str mode, Py_ssize_t buffering, bint binary, encoding, er
         return writer
     cdef TextWriter text = TextWriter.__new__(TextWriter)
     text._setup(writer, encoding, errors, newline, line_buffering, False)
-    text.mode = mode  # as the built-in sets it
+    text._set_mode(mode)  # as the built-in sets it
     return text

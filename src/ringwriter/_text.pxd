@@ -13,7 +13,11 @@ cdef enum Codec:
 
 
 cdef class TextWriter:
+    # None while ringwriter.open() defers it (see _wrapper_now); then its arguments are these.
     cdef object _wrapper
+    cdef object _encoding
+    cdef object _errors
+    cdef object _mode
     # The ringwriter under the wrapper when write() may copy into its ring itself, else None.
     cdef BufferedWriter _ring_writer
     cdef Codec _codec
@@ -28,6 +32,10 @@ cdef class TextWriter:
 
     # __init__, for a caller in C that made the object with __new__ (ringwriter.open).
     cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1
+    cdef int _set_mode(self, mode) except -1
+    cdef object _wrapper_now(self)
+    cdef object _wrapper_or_buffer(self)
+    cdef int _check_open(self) except -1
     cdef int _adopt(self, wrapper, newline, write_through, bint plain) except -1
     cdef int _choose_path(self) except -1
     # write(s) without the method call: the characters written, as io.TextIOWrapper.write.

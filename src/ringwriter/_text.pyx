@@ -20,6 +20,13 @@ each write to the buffer at once (write_through), where io.TextIOWrapper without
 write_through would first gather up to 8 KiB: the bytes are in the writer's ring a
 little earlier, which ``buffer.tell()`` and ``buffer.pending`` show. Over any other
 buffer the wrapper is exactly what the caller asked for, and makes the stdlib's calls.
+
+A TextWriter that ringwriter.open() makes over its own writer, with arguments the
+wrapper takes without a word (see _encoding_without_wrapper), makes the wrapper only
+when something other than writing, flushing and closing needs it: the wrapper's
+__init__ (codec and encoder objects, ``buffer.seekable()`` and ``buffer.tell()``, two
+lseek calls) costs more than the rest of opening, writing and closing a small file.
+What the TextWriter answers meanwhile is what the wrapper would answer over that buffer.
 """
 cimport cython
 from cpython.tuple cimport PyTuple_GET_ITEM
@@ -29,9 +36,11 @@ from ringwriter._sysdep cimport drop_empty_dict, instance_sets
 from ringwriter._ring cimport Ring
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
+import _locale
 import codecs
 import io
 import os
+import sys
 
 from ringwriter._writer import reduce_like_stdlib, refuse_state_like_stdlib
 
@@ -69,6 +78,21 @@ cdef dict _SPELLED = {
 # separator, not by os.linesep at run time.
 cdef bint _TRANSLATES_BY_DEFAULT = os.linesep != "\n"
 cdef object _TextIOWrapper = io.TextIOWrapper
+# How io.TextIOWrapper resolves encoding=None from 3.11 on: "utf-8" in UTF-8 mode, else
+# the locale's encoding as _locale.getencoding() gives it (both call
+# _Py_GetLocaleEncodingObject); with -X warn_default_encoding it also warns. 3.10 asks
+# os.device_encoding(buffer.fileno()) first, so there the wrapper resolves it.
+cdef object _locale_encoding = getattr(_locale, "getencoding", None)
+cdef bint _UTF8_MODE = sys.flags.utf8_mode
+cdef bint _WARNS_DEFAULT_ENCODING = getattr(sys.flags, "warn_default_encoding", False)
+# The error handlers every CPython registers, which io.TextIOWrapper takes even where it
+# looks the name up (-X dev).
+cdef frozenset _BUILTIN_ERROR_HANDLERS = frozenset({
+    "strict", "ignore", "replace", "backslashreplace", "surrogateescape", "surrogatepass", "xmlcharrefreplace",
+    "namereplace",
+})
+# No mode set on a TextWriter whose wrapper is deferred (any object, None included, may be one).
+cdef object _NO_MODE = object()
 cdef enum:
     # Texts up to this long are copied byte by byte, where calling memcpy costs more.
     _SHORT_TEXT = 8
@@ -215,8 +239,57 @@ cdef class TextWriter:
 
     cdef int _setup(self, buffer, encoding, errors, newline, line_buffering, write_through) except -1:
         cdef bint plain = _is_plain_ringwriter(buffer)
+        deferred_encoding = (_encoding_without_wrapper(encoding, errors, newline)
+                             if type(buffer) is BufferedWriter and not write_through else None)
+        if deferred_encoding is not None:
+            self._encoding = deferred_encoding
+            self._errors = errors
+            self._mode = _NO_MODE
+            self._wrapper_writes_through_for_ring = True
+            self._newline = newline
+            self._line_buffering = line_buffering
+            self._codec = _SPELLED[deferred_encoding]
+            self._ring_writer = buffer
+            return 0
         wrapper = _TextIOWrapper(buffer, encoding, errors, newline, line_buffering, True if plain else write_through)
         return self._adopt(wrapper, newline, write_through, plain)
+
+    cdef object _wrapper_now(self):
+        """The io.TextIOWrapper that answers everything but the common write, made now
+        if _setup deferred it, as it would have been made then."""
+        if self._wrapper is None:
+            wrapper = _wrapper_over(self._ring_writer, self._encoding, self._errors, self._newline,
+                                    self._line_buffering)
+            if self._wrapper is not None:
+                # Another thread made it while the buffer ran Python code; this one must
+                # not close the buffer when it is dropped.
+                wrapper.detach()
+            else:
+                if self._mode is not _NO_MODE:
+                    wrapper.mode = self._mode
+                self._mode = _NO_MODE
+                self._wrapper = wrapper
+        return self._wrapper
+
+    cdef int _check_open(self) except -1:
+        """io.TextIOWrapper._checkClosed(): ValueError once the buffer is closed."""
+        if self._wrapper is not None:
+            self._wrapper._checkClosed()
+        elif _buffer_closed(self._ring_writer):
+            raise ValueError("I/O operation on closed file.")
+        return 0
+
+    cdef object _wrapper_or_buffer(self):
+        """What answers the questions io.TextIOWrapper passes on to its buffer (its
+        name, fileno() and the like): the buffer itself while the wrapper is deferred."""
+        return self._ring_writer if self._wrapper is None else self._wrapper
+
+    cdef int _set_mode(self, mode) except -1:
+        if self._wrapper is None:
+            self._mode = mode
+        else:
+            self._wrapper.mode = mode
+        return 0
 
     cdef int _adopt(self, wrapper, newline, write_through, bint plain) except -1:
         """Take ``wrapper`` (made write-through for the ring's sake when ``plain``)."""
@@ -231,13 +304,15 @@ cdef class TextWriter:
         """Whether write() may copy into the ring, after __init__ or reconfigure()."""
         wrapper = self._wrapper
         self._line_buffering = wrapper.line_buffering
-        self._ring_writer = None
         self._codec = OTHER
+        # The ring's writer is the wrapper's buffer (even when the wrapper was made over a
+        # _ClosedBuffer in front of it).
+        buffer = self._ring_writer if self._ring_writer is not None else wrapper.buffer
+        self._ring_writer = None
         newline = self._newline
         translates = newline in ("\r", "\r\n") or (newline is None and _TRANSLATES_BY_DEFAULT)
         if translates:
             return 0
-        buffer = wrapper.buffer
         if not _is_plain_ringwriter(buffer):
             return 0
         encoding = wrapper.encoding
@@ -279,7 +354,7 @@ cdef class TextWriter:
                 if self._line_buffering and _needs_line_flush(s):
                     self._ring_writer.flush()
                 return PyUnicode_GET_LENGTH(s)
-        return self._wrapper.write(s)
+        return self._wrapper_now().write(s)
 
     @cython.final
     cdef int _write_past_ring(self, str s) except -1:
@@ -330,12 +405,16 @@ cdef class TextWriter:
 
     def writelines(self, lines):
         """Write every str of ``lines``, in order, as ``write`` would."""
-        self._wrapper._checkClosed()
+        self._check_open()
         for line in lines:
             self.write(line)
 
     def flush(self):
         """Hand everything written to the buffer and flush it."""
+        if self._wrapper is None:
+            # The wrapper's flush: it holds nothing (it writes through).
+            self._check_open()
+            return _call_buffer(self._ring_writer, "flush")
         return self._wrapper.flush()
 
     def close(self):
@@ -374,7 +453,7 @@ cdef class TextWriter:
 
     def detach(self):
         """Flush, then return the buffer; the TextWriter is unusable afterwards."""
-        buffer = self._wrapper.detach()
+        buffer = self._wrapper_now().detach()
         self._ring_writer = None
         return buffer
 
@@ -388,7 +467,7 @@ cdef class TextWriter:
         if write_through is not None and not self._wrapper_writes_through_for_ring:
             arguments["write_through"] = write_through
         try:
-            result = self._wrapper.reconfigure(**arguments)
+            result = self._wrapper_now().reconfigure(**arguments)
         except LookupError:
             # io.TextIOWrapper takes the new newline before it looks the codec up, and
             # keeps it when the lookup fails.
@@ -407,59 +486,59 @@ cdef class TextWriter:
 
     def tell(self):
         """The position, as an opaque cookie (a byte offset for these encodings)."""
-        return self._wrapper.tell()
+        return self._wrapper_now().tell()
 
     def seek(self, cookie, whence=0):
         """Flush, then move to ``cookie`` (a value tell() returned), as io.TextIOWrapper."""
-        return self._wrapper.seek(cookie, whence)
+        return self._wrapper_now().seek(cookie, whence)
 
     def truncate(self, pos=None):
         """Flush, then truncate the buffer at ``pos`` (default: the position)."""
-        return self._wrapper.truncate(pos)
+        return self._wrapper_now().truncate(pos)
 
     def fileno(self):
         """The buffer's file descriptor."""
-        return self._wrapper.fileno()
+        return self._wrapper_or_buffer().fileno()
 
     def isatty(self):
         """Whether the buffer is a terminal."""
-        return self._wrapper.isatty()
+        return self._wrapper_or_buffer().isatty()
 
     def readable(self):
         """False: a TextWriter only writes (raising what the stdlib's raises: once
         detached, or when the buffer refuses the question)."""
-        self._wrapper.readable()
+        self._wrapper_or_buffer().readable()
         return False
 
     def writable(self):
         """Whether the buffer is writable."""
-        return self._wrapper.writable()
+        return self._wrapper_or_buffer().writable()
 
     def seekable(self):
         """Whether the buffer supports seek()."""
-        return self._wrapper.seekable()
+        return self._wrapper_or_buffer().seekable()
 
     def read(self, size=-1):
         """Not supported: raises io.UnsupportedOperation."""
-        return self._wrapper.read(size)
+        return self._wrapper_now().read(size)
 
     def readline(self, size=-1):
         """Not supported: raises io.UnsupportedOperation."""
-        return self._wrapper.readline(size)
+        return self._wrapper_now().readline(size)
 
     def readlines(self, hint=-1):
         """Not supported: raises io.UnsupportedOperation."""
-        return self._wrapper.readlines(hint)
+        return self._wrapper_now().readlines(hint)
 
     def __iter__(self):
-        self._wrapper.__iter__()  # raises as the stdlib does once closed
+        self._wrapper_now().__iter__()  # raises as the stdlib does once closed
         return self
 
     def __next__(self):
-        return self._wrapper.__next__()
+        return self._wrapper_now().__next__()
 
     def __enter__(self):
-        self._wrapper._checkClosed()
+        self._check_open()
         return self
 
     def __exit__(self, *args):
@@ -468,6 +547,8 @@ cdef class TextWriter:
     @property
     def buffer(self):
         """The binary buffer under the text."""
+        if self._ring_writer is not None:
+            return self._ring_writer
         return self._wrapper.buffer
 
     @property
@@ -480,27 +561,29 @@ cdef class TextWriter:
     @property
     def name(self):
         """The buffer's name."""
-        return self._wrapper.name
+        return self._wrapper_or_buffer().name
 
     @property
     def encoding(self):
         """The encoding, as the caller spelled it."""
-        return self._wrapper.encoding
+        return self._encoding if self._wrapper is None else self._wrapper.encoding
 
     @property
     def errors(self):
         """The encoding error handler's name."""
+        if self._wrapper is None:
+            return "strict" if self._errors is None else self._errors
         return self._wrapper.errors
 
     @property
     def newlines(self):
         """None: only reading records the newlines seen."""
-        return self._wrapper.newlines
+        return None if self._wrapper is None else self._wrapper.newlines
 
     @property
     def line_buffering(self):
         """Whether a write with a newline or carriage return flushes."""
-        return self._wrapper.line_buffering
+        return self._line_buffering if self._wrapper is None else self._wrapper.line_buffering
 
     @property
     def write_through(self):
@@ -512,29 +595,36 @@ cdef class TextWriter:
     def mode(self):
         """The mode open() gave: set, read and deleted as io.TextIOWrapper's instance
         attribute (it is kept on the wrapper)."""
+        if self._wrapper is None and self._mode is not _NO_MODE:
+            return self._mode
+        wrapper = self._wrapper_now()
         try:
-            return self._wrapper.mode
+            return wrapper.mode
         except AttributeError as error:
-            raise _attribute_error_of(self, self._wrapper, error) from None
+            raise _attribute_error_of(self, wrapper, error) from None
 
     @mode.setter
     def mode(self, value):
-        self._wrapper.mode = value
+        self._set_mode(value)
 
     @mode.deleter
     def mode(self):
+        if self._wrapper is None and self._mode is not _NO_MODE:
+            self._mode = _NO_MODE
+            return
+        wrapper = self._wrapper_now()
         try:
-            del self._wrapper.mode
+            del wrapper.mode
         except AttributeError as error:
-            raise _attribute_error_of(self, self._wrapper, error) from None
+            raise _attribute_error_of(self, wrapper, error) from None
 
     @property
     def _CHUNK_SIZE(self):
-        return self._wrapper._CHUNK_SIZE
+        return self._wrapper_now()._CHUNK_SIZE
 
     @_CHUNK_SIZE.setter
     def _CHUNK_SIZE(self, value):
-        self._wrapper._CHUNK_SIZE = value
+        self._wrapper_now()._CHUNK_SIZE = value
 
     @property
     def _finalizing(self):
@@ -545,10 +635,10 @@ cdef class TextWriter:
         self._finalizing = bool(value)
 
     def _dealloc_warn(self, source):
-        self._wrapper._dealloc_warn(source)
+        self._wrapper_now()._dealloc_warn(source)
 
     def __repr__(self):
-        return repr(self._wrapper).replace("<_io.TextIOWrapper", f"<{type_name(self)}", 1)
+        return repr(self._wrapper_now()).replace("<_io.TextIOWrapper", f"<{type_name(self)}", 1)
 
     def __reduce_ex__(self, protocol):
         return reduce_like_stdlib(self, protocol)
@@ -557,7 +647,7 @@ cdef class TextWriter:
         refuse_state_like_stdlib(self)
 
     def __del__(self):
-        if self._wrapper is not None:
+        if self._wrapper is not None or self._ring_writer is not None:
             finalize_like_stdlib(self)
 
 
@@ -578,16 +668,88 @@ cdef object _buffer_closed(BufferedWriter buffer):
     return buffer.closed
 
 
-cdef int _call_buffer(object buffer, str method) except -1:
-    """``buffer.flush()`` or ``buffer.close()`` (``method``); for an exact ringwriter
-    whose instance does not replace it, the writer's own, without the method lookup."""
+cdef object _call_buffer(object buffer, str method):
+    """``buffer.flush()`` or ``buffer.close()`` (``method``), and what it returned; for an
+    exact ringwriter whose instance does not replace it, the writer's own, without the
+    method lookup."""
     if type(buffer) is not BufferedWriter or instance_sets(buffer, method):
-        getattr(buffer, method)()
-    elif method == "close":
+        return getattr(buffer, method)()
+    if method == "close":
         (<BufferedWriter>buffer)._close()
     else:
         (<BufferedWriter>buffer)._flush()
-    return 0
+    return None
+
+
+cdef object _encoding_without_wrapper(encoding, errors, newline):
+    """The encoding io.TextIOWrapper would take from these arguments, when it would take
+    them without a word (no lookup that may fail or run Python code, no warning) and
+    they leave TextWriter.write encoding on its own (a codec of _SPELLED, no newline
+    translation); else None."""
+    if not (errors is None or (type(errors) is str and errors in _BUILTIN_ERROR_HANDLERS)):
+        return None
+    if not ((newline is None and not _TRANSLATES_BY_DEFAULT) or (type(newline) is str and newline in ("", "\n"))):
+        return None
+    if encoding is None:
+        if _locale_encoding is None or _WARNS_DEFAULT_ENCODING:
+            return None
+        encoding = "utf-8" if _UTF8_MODE else _locale_encoding()
+    elif type(encoding) is not str:
+        return None
+    return encoding if encoding in _SPELLED else None
+
+
+cdef object _wrapper_over(BufferedWriter buffer, encoding, errors, newline, bint line_buffering):
+    """The io.TextIOWrapper that ringwriter.open() defers (write-through: see the module).
+    A closed or detached buffer cannot have one made over it (its __init__ asks
+    readable() and the like, which raise): then the wrapper is made over a _ClosedBuffer
+    in front of it, so that what it raises from then on is still the stdlib's."""
+    try:
+        return _TextIOWrapper(buffer, encoding, errors, newline, line_buffering, True)
+    except Exception:
+        if _is_open(buffer):
+            raise
+    stand_in = _ClosedBuffer(buffer)
+    wrapper = _TextIOWrapper(stand_in, encoding, errors, newline, line_buffering, True)
+    stand_in._answering_wrapper_init = False
+    return wrapper
+
+
+cdef bint _is_open(object buffer):
+    try:
+        return not buffer.closed
+    except Exception:
+        return False
+
+
+def _answer_false():
+    return False
+
+
+def _answer_true():
+    return True
+
+
+@cython.final
+cdef class _ClosedBuffer:
+    """A closed or detached buffer, for io.TextIOWrapper's __init__: writable, neither
+    readable nor seekable (so that no tell() is asked, which would raise; a wrapper over
+    a closed buffer asks ``closed`` before it uses what seekable() said). Everything
+    else, during __init__ and after, is the buffer's own."""
+    cdef object _buffer
+    cdef bint _answering_wrapper_init
+
+    def __cinit__(self, buffer):
+        self._buffer = buffer
+        self._answering_wrapper_init = True
+
+    def __getattribute__(self, name):
+        if self._answering_wrapper_init:
+            if name == "readable" or name == "seekable":
+                return _answer_false
+            if name == "writable":
+                return _answer_true
+        return getattr(self._buffer, name)
 
 
 cdef bint _is_plain_ringwriter(object buffer):

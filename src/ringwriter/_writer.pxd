@@ -37,7 +37,10 @@ cdef class BufferedWriter:
     # ringwriter_fd_kind() of the descriptor, asked when first needed (UNASKED before):
     # a file that is opened, written once and closed never needs it.
     cdef int _fd_kind
-    cdef bint _fd_seekable
+    # On the fd path, whether lseek(2) works on the descriptor: what the FileIO's
+    # seekable() answers after the position the stdlib's writer asks at __init__; -1
+    # until seekable() needs it (a file opened, written and closed never does).
+    cdef int _fd_seekable
     cdef bint _finalizing
     cdef Ring _ring
     # The largest write that may be buffered rather than written through: the whole

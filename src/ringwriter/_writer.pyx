@@ -269,10 +269,11 @@ cdef class BufferedWriter:
         # has already refused).
         self._fd_path = RINGWRITER_FD_PATH and type(raw) is _FileIO and RINGWRITER_FILEIO_FD(<PyObject *>raw) >= 0
         self._fd_kind = RINGWRITER_FD_UNASKED
-        # The stdlib asks the raw's position once here, and ignores a failure (on the fd
-        # path FileIO.tell is this lseek, whose success FileIO keeps as its seekable()).
+        # The stdlib asks the raw's position once here, and ignores a failure. On the fd
+        # path that is an lseek(2) that no one sees but seekable() (FileIO keeps its
+        # success as its seekable()), which makes it when first asked.
         if self._fd_path:
-            self._fd_seekable = ringwriter_tell(RINGWRITER_FILEIO_FD(<PyObject *>raw)) >= 0
+            self._fd_seekable = -1
         else:
             try:
                 self._raw.tell()
@@ -772,7 +773,9 @@ cdef class BufferedWriter:
         """Whether the raw stream supports seek()."""
         self._check_usable()
         if self._fd_path and RINGWRITER_FILEIO_FD(<PyObject *>self._raw) >= 0:
-            return self._fd_seekable  # what FileIO.seekable() answers after that first tell
+            if self._fd_seekable < 0:
+                self._fd_seekable = ringwriter_tell(RINGWRITER_FILEIO_FD(<PyObject *>self._raw)) >= 0
+            return self._fd_seekable == 1
         return self._raw.seekable()
 
     def readable(self):
