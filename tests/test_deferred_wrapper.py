@@ -188,9 +188,9 @@ def test_a_dropped_file_flushes_and_warns_like_the_builtin(tmp_path, recwarn):
 
 
 def test_threads_that_ask_at_once_share_one_wrapper(tmp_path):
-    """Threads that each make the wrapper at the same time (tell() needs it) leave the
-    file open and every line in it: a wrapper made second is let go of without closing
-    the buffer."""
+    """Threads that need the wrapper at the same time (tell() does) leave the file open
+    and every line in it: one wrapper is made, and no second one closes the buffer when
+    it is dropped."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
@@ -207,6 +207,33 @@ def test_threads_that_ask_at_once_share_one_wrapper(tmp_path):
             assert path.read_bytes() == b"line\n" * 4
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_a_wrapper_made_while_one_is_being_made_keeps_the_file_open(tmp_path, monkeypatch):
+    """A signal handler or finalizer that needs the wrapper while the same thread is
+    making it (the codec's incremental encoder runs Python code) makes its own; the one
+    being made is then let go of, and closes nothing."""
+    import encodings.utf_8
+
+    path = tmp_path / "f.txt"
+    f = ringwriter.open(path, "w", encoding="utf-8")
+    f.write("before\n")
+    made = encodings.utf_8.IncrementalEncoder.__init__
+    inner_results = []
+
+    def interrupting_init(encoder, *args, **kwargs):
+        made(encoder, *args, **kwargs)
+        if not inner_results:
+            inner_results.append(None)
+            inner_results.append(f.tell())  # as a handler run at this point would
+
+    monkeypatch.setattr(encodings.utf_8.IncrementalEncoder, "__init__", interrupting_init)
+    assert f.tell() == inner_results[1] == 7
+    monkeypatch.undo()
+    assert not f.closed
+    f.write("after\n")
+    f.close()
+    assert path.read_bytes() == b"before\nafter\n"
 
 
 _ENCODING_SCRIPT = """

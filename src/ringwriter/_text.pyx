@@ -37,6 +37,7 @@ from ringwriter._ring cimport Ring
 from ringwriter._writer cimport BufferedWriter, finalize_like_stdlib, type_name
 
 import _locale
+import _thread
 import codecs
 import io
 import os
@@ -93,6 +94,10 @@ cdef frozenset _BUILTIN_ERROR_HANDLERS = frozenset({
 })
 # No mode set on a TextWriter whose wrapper is deferred (any object, None included, may be one).
 cdef object _NO_MODE = object()
+# Held while a deferred wrapper is made, which runs Python code (the codec's incremental
+# encoder), so that another thread waits for it rather than making a second one; a
+# signal handler or finalizer of the same thread may still make one meanwhile.
+cdef object _MAKING_WRAPPER = _thread.RLock()
 cdef enum:
     # Texts up to this long are copied byte by byte, where calling memcpy costs more.
     _SHORT_TEXT = 8
@@ -258,17 +263,19 @@ cdef class TextWriter:
         """The io.TextIOWrapper that answers everything but the common write, made now
         if _setup deferred it, as it would have been made then."""
         if self._wrapper is None:
-            wrapper = _wrapper_over(self._ring_writer, self._encoding, self._errors, self._newline,
-                                    self._line_buffering)
-            if self._wrapper is not None:
-                # Another thread made it while the buffer ran Python code; this one must
-                # not close the buffer when it is dropped.
-                wrapper.detach()
-            else:
-                if self._mode is not _NO_MODE:
-                    wrapper.mode = self._mode
-                self._mode = _NO_MODE
-                self._wrapper = wrapper
+            with _MAKING_WRAPPER:
+                if self._wrapper is None:
+                    wrapper = _wrapper_over(self._ring_writer, self._encoding, self._errors, self._newline,
+                                            self._line_buffering)
+                    if self._wrapper is not None:
+                        # Made meanwhile by a signal handler or finalizer: this one must
+                        # not close the buffer when it is dropped.
+                        wrapper.detach()
+                    else:
+                        if self._mode is not _NO_MODE:
+                            wrapper.mode = self._mode
+                        self._mode = _NO_MODE
+                        self._wrapper = wrapper
         return self._wrapper
 
     cdef int _check_open(self) except -1:
