@@ -98,7 +98,8 @@ def open(file, mode="wb", buffering=-1, encoding=None, errors=None, newline=None
             stacklevel=1,  # this function has no frame: 1 is its caller's
         )
     raw_mode = "x" if creating else "w" if writing else "a"
-    raw = _FileIO(file if isinstance(file, int) else PyOS_FSPath(file), raw_mode, closefd, opener=opener)
+    # Positional, as the built-in passes them: a keyword would cost FileIO a dict of them.
+    raw = _FileIO(file if isinstance(file, int) else PyOS_FSPath(file), raw_mode, closefd, opener)
     try:
         return _wrap(raw, mode, buffering, binary, encoding, errors, newline, flush_interval)
     except BaseException:
