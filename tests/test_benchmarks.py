@@ -8,6 +8,7 @@ callgrind and strace (skipped without them). Then the logging benchmark's cases,
 the file (a stack whose module is missing, or which cannot log from several threads, is
 skipped). Needs neither pyperf, matplotlib nor strace.
 """
+import os
 import pathlib
 import sys
 
@@ -76,6 +77,17 @@ def test_callgrind_counts_each_run_apart_from_the_start_up():
     # thousands of instructions.
     assert 0 < none < 100_000
     assert 2_000 < (longer - shorter) / (20 * (counts.LONGER_RUN - 1)) < 200_000
+
+
+def test_children_get_the_same_environment_from_any_shell(monkeypatch):
+    monkeypatch.setenv("OLDPWD", "/somewhere/else")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("PYTHONUTF8", "1")
+    monkeypatch.setenv("PYTHONHASHSEED", "random")
+    environment = counts.child_environment()
+    assert "OLDPWD" not in environment and "PWD" not in environment
+    assert environment["LC_ALL"] == "C.UTF-8" and environment["PYTHONUTF8"] == "1"
+    assert environment["PYTHONHASHSEED"] == "0" and environment["PATH"] == os.environ["PATH"]
 
 
 def test_dump_total_wants_exactly_one_totals_line():
